@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from aiwg import console, report
 from aiwg.apply import apply_plan, locked
+from aiwg.commands.platforms import lifecycle_warning
 from aiwg.engine import Context, Mode, Run, prepare
 from aiwg.errors import EXIT_DIFFERENCES, EXIT_OK, UsageError
 from aiwg.plan import Flags
@@ -22,6 +23,15 @@ def _confirm(run: Run, yes: bool) -> bool:
         console.line(f"  {action.kind}: {action.path} {action.note}")
     answer = input(f"{len(risky)} file(s) above will be deleted or overwritten. Go on? [y/N] ")
     return answer.strip().lower() in ("y", "yes")
+
+
+def _warn_lifecycle(context: Context, platforms: Sequence[str]) -> None:
+    """Deploying to a platform that reached its end (or is going there) names its successor."""
+    for name in platforms:
+        adapter = context.registry.find(name)
+        warning = lifecycle_warning(adapter) if adapter else None
+        if warning:
+            console.warn(warning)
 
 
 def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms: bool = False,
@@ -44,6 +54,8 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
                 console.error("nothing written")
                 return EXIT_DIFFERENCES
             applied = apply_plan(planned.plan, planned.roots)
+    if mode != "remove":
+        _warn_lifecycle(context, planned.platforms)
     plan = planned.plan
     exit_code = EXIT_DIFFERENCES if plan.conflicts else EXIT_OK
     if as_json:

@@ -7,12 +7,33 @@ from typing import Any
 from rich.table import Table
 
 from aiwg import console
-from aiwg.adapters import Adapter, Registry
+from aiwg.adapters import Adapter, ReadSpec, Registry
 from aiwg.errors import EXIT_OK
-from aiwg.items import KINDS
+from aiwg.items import KINDS, Kind
 
 KIND_TITLES = {"rule": "Rules", "agent": "Agents", "command": "Commands", "skill": "Skills",
                "mcp": "MCP", "hook": "Hooks"}
+# How each kind's facts are known, marked in the tables (the legend is in LEGEND).
+CONFIDENCE_MARKS = {"official": "●", "peer": "◐", "observed": "◉"}
+LEGEND = ("● from the vendor's docs or source · ◐ from another tool's implementation only · "
+          "◉ seen with the real client")
+
+
+def status_text(adapter: Adapter) -> str:
+    """`active`, or the lifecycle with its date and the platform to move to."""
+    if adapter.active:
+        return "active"
+    text = f"{adapter.status} {adapter.status_date}"
+    return f"{text} → {adapter.successor}" if adapter.successor else text
+
+
+def lifecycle_warning(adapter: Adapter) -> str | None:
+    """What deploying to a platform that is no longer active should tell the user."""
+    if adapter.active:
+        return None
+    then = f" (since {adapter.status_date})" if adapter.status_date else ""
+    move = f"; its successor is `{adapter.successor}`" if adapter.successor else ""
+    return f"{adapter.name} is {adapter.status}{then}{move}"
 
 
 def _filled(adapter: Adapter, path: str) -> str:
@@ -21,8 +42,24 @@ def _filled(adapter: Adapter, path: str) -> str:
     return path
 
 
-def cell(adapter: Adapter, kind: str, scope: str) -> str:
-    spec = adapter.kinds.get(kind)  # type: ignore[call-overload]
+def cell(adapter: Adapter, kind: Kind, scope: str) -> str:
+    text = _path_cell(adapter, kind, scope)
+    provenance = adapter.provenance(kind)
+    return f"{text} {CONFIDENCE_MARKS[provenance.confidence]}" if provenance and text != "—" else text
+
+
+def mark(adapter: Adapter, kind: Kind, scope: str) -> str:
+    """A kind's support at a scope as its confidence mark, for the terminal table."""
+    provenance = adapter.provenance(kind)
+    if provenance is None or not adapter.supports(kind, scope):
+        return "—"
+    spec = adapter.kinds[kind]
+    symbol = CONFIDENCE_MARKS[provenance.confidence]
+    return f"{symbol}*" if spec.emulate else symbol
+
+
+def _path_cell(adapter: Adapter, kind: Kind, scope: str) -> str:
+    spec = adapter.kinds.get(kind)
     if spec is None:
         return "—"
     if spec.emulate:
@@ -40,31 +77,47 @@ def cell(adapter: Adapter, kind: str, scope: str) -> str:
     return f"`{path}`"
 
 
+def read_json(read: ReadSpec) -> dict[str, Any]:
+    return {"path": read.path, "unless_exists": list(read.unless_exists), "walk": read.walk,
+            "note": read.note}
+
+
 def adapter_json(adapter: Adapter) -> dict[str, Any]:
-    kinds = {}
+    kinds: dict[str, dict[str, Any]] = {}
     for kind, spec in adapter.kinds.items():
         kinds[kind] = {"format": spec.format, "project": spec.project, "user": spec.user,
                        "emulate": spec.emulate, "budget": spec.budget,
-                       "budget_unit": spec.budget_unit if spec.budget else None}
+                       "budget_unit": spec.budget_unit if spec.budget else None,
+                       "shared": spec.shared}
         if spec.emulate:
             target = adapter.kinds[spec.emulate]
             kinds[kind].update({"project": target.project, "user": target.user})
+        provenance = adapter.provenance(kind)
+        if provenance is not None:
+            kinds[kind].update({"confidence": provenance.confidence,
+                                "sources": list(provenance.sources),
+                                "verified": provenance.verified})
+        kinds[kind]["reads"] = {scope: [read_json(r) for r in adapter.reads(kind, scope)]
+                                for scope in ("project", "user")}
     return {"id": adapter.id, "name": adapter.name, "aliases": list(adapter.aliases),
-            "kinds": kinds, "roots": {k: {"default": r.default, "env": r.env}
-                                       for k, r in adapter.roots.items()},
+            "status": adapter.status, "successor": adapter.successor,
+            "status_date": adapter.status_date, "kinds": kinds,
+            "roots": {k: {"default": r.default, "env": r.env} for k, r in adapter.roots.items()},
             "detect": list(adapter.detect), "sources": list(adapter.sources),
             "verified": adapter.verified, "notes": list(adapter.notes)}
 
 
 def markdown_table(registry: Registry) -> str:
     """The README's platform table; a test keeps the README equal to this."""
-    header = "| Platform | id | " + " | ".join(KIND_TITLES[k] for k in KINDS) + " | verified |"
-    rule = "|" + "---|" * (len(KINDS) + 3)
-    rows = [header, rule]
+    active = sum(1 for a in registry.adapters if a.active)
+    header = ("| Platform | id | status | " + " | ".join(KIND_TITLES[k] for k in KINDS)
+              + " | verified |")
+    rule = "|" + "---|" * (len(KINDS) + 4)
+    rows = [f"{active} active platforms of {len(registry.adapters)}. {LEGEND}.", "", header, rule]
     for adapter in registry.adapters:
         cells = [cell(adapter, kind, "project") for kind in KINDS]
-        rows.append(f"| {adapter.name} | `{adapter.id}` | " + " | ".join(cells)
-                    + f" | {adapter.verified} |")
+        rows.append(f"| {adapter.name} | `{adapter.id}` | {status_text(adapter)} | "
+                    + " | ".join(cells) + f" | {adapter.verified} |")
     rows += ["", "How `$ARGUMENTS` in a command or skill body is written for each platform, and "
              "the ignore file the config's `ignore` list goes to:", "",
              "| Platform | commands | skills | ignore |", "|---|---|---|---|"]
@@ -74,8 +127,8 @@ def markdown_table(registry: Registry) -> str:
     return "\n".join(rows) + "\n"
 
 
-def _placeholder(adapter: Adapter, kind: str) -> str:
-    spec = adapter.kinds.get(kind)  # type: ignore[call-overload]
+def _placeholder(adapter: Adapter, kind: Kind) -> str:
+    spec = adapter.kinds.get(kind)
     if spec is not None and spec.emulate:
         spec = adapter.kinds[spec.emulate]
     if spec is None:
@@ -100,9 +153,16 @@ def run(registry: Registry, *, as_json: bool = False, markdown: bool = False,
     if markdown:
         console.out.print(markdown_table(registry), end="", markup=False)
         return EXIT_OK
-    table = Table("platform", "id", *(KIND_TITLES[k] for k in KINDS), box=None)
+    # A terminal is too narrow for paths: one mark per kind here, paths in --markdown/--json.
+    table = Table("platform", box=None)
+    table.add_column("id", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for kind in KINDS:
+        table.add_column(KIND_TITLES[kind], no_wrap=True)
     for adapter in registry.adapters:
-        table.add_row(adapter.name, adapter.id,
-                      *(cell(adapter, k, scope).replace("`", "") for k in KINDS))
+        status = adapter.status + (f" → {adapter.successor}" if adapter.successor else "")
+        table.add_row(adapter.name, adapter.id, status, *(mark(adapter, k, scope) for k in KINDS))
     console.out.print(table)
+    console.line(f"{LEGEND}; * written as another kind (a command as a skill). Paths and "
+                 "dates: aiwg platforms --markdown or --json.", style="dim")
     return EXIT_OK
