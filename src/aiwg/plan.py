@@ -18,7 +18,7 @@ import merge3
 
 from aiwg.errors import InputError
 from aiwg.formats.block import BlockError, read_block, remove_block, write_block
-from aiwg.keyed import MISSING, DocumentError, KeyedEditor, editor_for
+from aiwg.keyed import MISSING, DocumentError, KeyedEditor, editor_for, is_skeleton
 from aiwg.manifest import Entry, Manifest, StateDir, payload_digest
 from aiwg.outputs import Grain, Output, canonical_json
 from aiwg.safety import safe_destination
@@ -231,7 +231,10 @@ class Planner:
         if flush and host.pending:
             assert host.pending_syntax is not None
             edits, host.pending = host.pending, []
-            host.text = editor_for(host.pending_syntax).write_many(host.text or "", edits)
+            try:
+                host.text = editor_for(host.pending_syntax).write_many(host.text or "", edits)
+            except DocumentError as error:
+                raise InputError(f"{host.path}: {error}") from None
         return host.text
 
     def plan_output(self, identity: str, output: Output | None, entry: Entry | None) -> None:
@@ -283,11 +286,14 @@ class Planner:
             raise InputError(f"{ref.path}: {error}") from None
         if value is MISSING:
             return []
-        if isinstance(value, str):  # `read: FILE` is Aider's shorthand for a one-item list
+        # `read: FILE` is Aider's shorthand for a one-item list of file names; a string where aiwg
+        # adds an object (`"Stop": "echo"`) is the person's value, never rewritten into a list.
+        if isinstance(value, str) and (isinstance(ref, Entry) or isinstance(ref.content, str)):
             return [value]
         if not isinstance(value, list):
-            raise InputError(f"{ref.path}: {'.'.join(ref.key_path)}: expected a list, "
-                             f"found {type(value).__name__}")
+            raise InputError(f"{ref.path}: {'.'.join(ref.key_path)}: expected a list, found "
+                             f"{type(value).__name__}; left as it is (make it a list for aiwg "
+                             "to add its entry)")
         return value
 
     def _read_entry(self, host: _Host, ref: Output | Entry, desired: bytes | None,
@@ -367,7 +373,7 @@ class Planner:
         host.text = text
         host.deleted = False
         created = action.entry.created_file if action.entry else host.before is None
-        if action.kind == "delete" and created and _is_empty_document(text, ref.syntax):
+        if action.kind == "delete" and created and is_skeleton(text, ref.syntax):
             host.deleted = True
 
     def _edit_entry(self, host: _Host, action: Action, ref: Output | Entry) -> str:
@@ -422,25 +428,6 @@ def _write_list(editor: KeyedEditor, text: str, path: tuple[str, ...], entries: 
         result: str = write_list(text, path, entries)
         return result
     return editor.write(text, path, entries)
-
-
-def _is_empty_document(text: str, syntax: str | None) -> bool:
-    """Nothing but whitespace, or (for keyed files) nothing but empty containers."""
-    if not text.strip():
-        return True
-    if syntax is None:
-        return False
-    try:
-        value: Any = editor_for(syntax).parse(text)
-    except DocumentError:
-        return False
-    return _only_empty_containers(value)
-
-
-def _only_empty_containers(value: Any) -> bool:
-    if isinstance(value, dict):
-        return all(_only_empty_containers(v) for v in value.values())
-    return False
 
 
 def build_plan(scope: str, state: StateDir, manifest: Manifest,

@@ -22,6 +22,8 @@ class KeyedEditor(Protocol):
 
     def remove(self, text: str, path: Sequence[str]) -> str: ...
 
+    def is_skeleton(self, text: str) -> bool: ...
+
 
 def editor_for(syntax: str) -> KeyedEditor:
     from aiwg.keyed.json_family import JsonFamilyEditor
@@ -37,4 +39,13 @@ def editor_for(syntax: str) -> KeyedEditor:
     raise ValueError(f"unknown document syntax {syntax!r}")
 
 
-__all__ = ["MISSING", "DocumentError", "KeyedEditor", "editor_for"]
+def is_skeleton(text: str, syntax: str | None) -> bool:
+    """May a file aiwg created be deleted now? Only when what is left is exactly the skeleton aiwg
+    itself would write (whitespace; `{}`; empty containers in aiwg's formatting): a comment or
+    anything else a person added keeps the file."""
+    if not text.strip():
+        return True
+    return syntax is not None and editor_for(syntax).is_skeleton(text)
+
+
+__all__ = ["MISSING", "DocumentError", "KeyedEditor", "editor_for", "is_skeleton"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from aiwg.errors import InputError
+
 
 class _Missing:
     def __repr__(self) -> str:
@@ -13,8 +15,9 @@ class _Missing:
 MISSING: Final = _Missing()
 
 
-class DocumentError(Exception):
-    """The text cannot be parsed (or a key path runs through a non-mapping)."""
+class DocumentError(InputError):
+    """The text cannot be parsed, a key path runs through a non-mapping, or a value cannot be
+    written in the file's syntax. An input error: callers add the file's path to the message."""
 
     def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
         super().__init__(message)

@@ -48,10 +48,27 @@ class ObjectNode(Node):
     members: list[Member] = field(default_factory=list)
 
 
+@dataclass
+class EmptyDocument(ObjectNode):
+    """A file with no value at all: nothing, whitespace, a BOM or only comments."""
+
+
+@dataclass
+class Parsed:
+    root: Node
+    comments: list[tuple[int, int]]  # (start, end) of every comment, in order
+
+
+# Deeper than this is not a config file; refusing it keeps the parser's recursion bounded.
+MAX_DEPTH = 200
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.i = 0
+        self.depth = 0
+        self.comments: list[tuple[int, int]] = []
 
     def fail(self, message: str, at: int | None = None) -> DocumentError:
         line, column = position(self.text, self.i if at is None else at)
@@ -69,19 +86,25 @@ class _Parser:
                 self.i += 1
             elif text.startswith("//", self.i):
                 end = text.find("\n", self.i)
-                self.i = n if end < 0 else end
+                end = n if end < 0 else end - (text[end - 1] == "\r")
+                self._comment(end)
             elif text.startswith("/*", self.i):
                 end = text.find("*/", self.i + 2)
                 if end < 0:
                     raise self.fail("unterminated comment")
-                self.i = end + 2
+                self._comment(end + 2)
             else:
                 return
+
+    def _comment(self, end: int) -> None:
+        if not self.comments or self.comments[-1][0] != self.i:
+            self.comments.append((self.i, end))
+        self.i = end
 
     def document(self) -> Node:
         self.skip()
         if self.i >= len(self.text):
-            return ObjectNode(0, 0, {})
+            return EmptyDocument(self.i, self.i, {})
         node = self.value()
         self.skip()
         if self.i < len(self.text):
@@ -128,7 +151,7 @@ class _Parser:
                     out.append(_ESCAPES[e])
                     self.i += 1
                 elif e == "u":
-                    out.append(chr(int(self._hex(4), 16)))
+                    out.append(self._unicode_escape())
                 elif e == "x":
                     out.append(chr(int(self._hex(2), 16)))
                 elif e in "\r\n":  # JSON5 line continuation
@@ -138,6 +161,23 @@ class _Parser:
                 continue
             out.append(c)
             self.i += 1
+
+    def _unicode_escape(self) -> str:
+        """`\\uXXXX`, with a UTF-16 surrogate pair (what `json.dump` writes for an emoji) joined
+        into one character. A lone surrogate is not a character: refused, as UTF-8 cannot hold it."""
+        at = self.i - 1
+        code = int(self._hex(4), 16)
+        if 0xDC00 <= code <= 0xDFFF:
+            raise self.fail(f"unpaired surrogate escape \\u{code:04x}", at)
+        if 0xD800 <= code <= 0xDBFF:
+            if not self.text.startswith("\\u", self.i):
+                raise self.fail(f"unpaired surrogate escape \\u{code:04x}", at)
+            self.i += 1
+            low = int(self._hex(4), 16)
+            if not 0xDC00 <= low <= 0xDFFF:
+                raise self.fail(f"unpaired surrogate escape \\u{code:04x}", at)
+            return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+        return chr(code)
 
     def _hex(self, count: int) -> str:
         digits = self.text[self.i + 1:self.i + 1 + count]
@@ -155,7 +195,10 @@ class _Parser:
         match = _NUMBER.match(self.text, self.i)
         if match and not self._ident_continues(match.end() - self.i):
             self.i = match.end()
-            return Node(start, self.i, _number(match.group()))
+            try:
+                return Node(start, self.i, _number(match.group()))
+            except ValueError:  # e.g. an integer longer than Python converts
+                raise self.fail("number out of range", start) from None
         raise self.fail(f"unexpected character {self.text[self.i]!r}")
 
     def _ident_continues(self, length: int) -> bool:
@@ -171,7 +214,13 @@ class _Parser:
         self.i = match.end()
         return match.group()
 
+    def _enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(f"nested deeper than {MAX_DEPTH} levels")
+
     def object(self) -> ObjectNode:
+        self._enter()
         node = ObjectNode(self.i, self.i, {})
         self.i += 1
         while True:
@@ -181,6 +230,7 @@ class _Parser:
             if self.text[self.i] == "}":
                 self.i += 1
                 node.end = self.i
+                self.depth -= 1
                 return node
             key_start = self.i
             key = self.key()
@@ -200,6 +250,7 @@ class _Parser:
                 raise self.fail("expected ',' or '}'")
 
     def array(self) -> Node:
+        self._enter()
         node = Node(self.i, self.i, [])
         self.i += 1
         while True:
@@ -209,6 +260,7 @@ class _Parser:
             if self.text[self.i] == "]":
                 self.i += 1
                 node.end = self.i
+                self.depth -= 1
                 return node
             node.value.append(self.value().value)
             self.skip()
@@ -268,23 +320,68 @@ def _dump(value: Any, unit: str, indent: str, newline: str) -> str:
     return text.replace("\n", newline + indent)
 
 
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _nest(path: Sequence[str], value: Any) -> Any:
+    for key in reversed(path):
+        value = {key: value}
+    return value
+
+
+def _own_indent(text: str, index: int) -> str:
+    """The whitespace before `index` on its line, or "" when something else precedes it."""
+    indent = text[_line_start(text, index):index]
+    return indent if not indent.strip() else ""
+
+
+def _line_indent(text: str, index: int) -> str:
+    """The leading whitespace of the line `index` is on."""
+    line = text[_line_start(text, index):index]
+    return line[:len(line) - len(line.lstrip(" \t"))]
+
+
+def _skeleton(value: Any, newline: str = "\n") -> str:
+    """The text aiwg writes for `value` into a file that has no document yet."""
+    return _dump(value, "  ", "", newline) + newline
+
+
+def _append_document(text: str, value: Any) -> str:
+    """A file with no value yet: the new document goes after what is there (a BOM, comments),
+    so a comment-only file becomes a valid document with its comments kept."""
+    newline = _newline(text)
+    if not text.strip(" \t\r\n\ufeff"):
+        return ("\ufeff" if text.startswith("\ufeff") else "") + _skeleton(value, newline)
+    return text + ("" if text.endswith("\n") else newline) + _skeleton(value, newline)
+
+
+def _only_empty_objects(value: Any) -> bool:
+    return isinstance(value, dict) and all(_only_empty_objects(v) for v in value.values())
+
+
 class JsonFamilyEditor:
+    """Duplicate keys: a member named twice in one object is refused with a DocumentError when
+    it lies on the path aiwg edits (readers disagree on which one counts, so aiwg will not guess);
+    duplicates anywhere else are the person's text and are kept as they are."""
+
     def __init__(self, syntax: str = "json") -> None:
         self.syntax = syntax
 
     def _parse(self, text: str) -> Node:
-        return _parse_document(text)
+        return _parse_document(text).root
 
     def parse(self, text: str) -> Any:
         return self._parse(text).value
 
-    def _walk(self, root: Node, path: Sequence[str]) -> tuple[ObjectNode, int, Member | None]:
+    def _walk(self, text: str, root: Node,
+              path: Sequence[str]) -> tuple[ObjectNode, int, Member | None]:
         """The object holding the deepest existing part of `path`, how deep, and its member."""
         if not isinstance(root, ObjectNode):
             raise DocumentError("the document is not an object")
         node: ObjectNode = root
         for depth, key in enumerate(path):
-            member = _last(node, key)
+            member = _only(text, node, key, path[:depth + 1])
             if member is None or depth == len(path) - 1:
                 return node, depth, member
             if not isinstance(member.value, ObjectNode):
@@ -293,71 +390,57 @@ class JsonFamilyEditor:
         raise AssertionError("unreachable")
 
     def read(self, text: str, path: Sequence[str]) -> Any:
-        _, depth, member = self._walk(self._parse(text), path)
+        _, depth, member = self._walk(text, self._parse(text), path)
         if member is None or depth != len(path) - 1:
             return MISSING
         return member.value.value
 
-    def write(self, text: str, path: Sequence[str], value: Any) -> str:
-        root = self._parse(text)
-        newline = "\r\n" if "\r\n" in text else "\n"
-        unit = _indent_unit(text)
+    def is_skeleton(self, text: str) -> bool:
+        """True when `text` is exactly what aiwg leaves of a file it created once its own keys
+        are gone (`{}`, or empty containers in aiwg's formatting): nothing a person added."""
         if not text.strip():
-            nested: Any = value
-            for key in reversed(path):
-                nested = {key: nested}
-            return _dump(nested, unit, "", newline) + newline
-        node, depth, member = self._walk(root, path)
-        if member is not None and depth == len(path) - 1:
-            indent = text[_line_start(text, member.start):member.start]
-            indent = indent if not indent.strip() else ""
-            serialized = _dump(value, unit, indent, newline)
-            return text[:member.value.start] + serialized + text[member.value.end:]
-        nested = value
-        for key in reversed(path[depth + 1:]):
-            nested = {key: nested}
-        return self._insert(text, node, [(path[depth], nested)], unit, newline)
+            return True
+        try:
+            value = self.parse(text)
+        except DocumentError:
+            return False
+        if not _only_empty_objects(value):
+            return False
+        return text in (_skeleton(value), _skeleton(value, "\r\n"))
+
+    def write(self, text: str, path: Sequence[str], value: Any) -> str:
+        return self.write_many(text, [(path, value)])
 
     def write_many(self, text: str, edits: Sequence[tuple[Sequence[str], Any]]) -> str:
-        """Several `write`s with one parse: new members for the same object go in one splice and
+        """Several writes with one parse: new members for the same object go in one splice and
         replacements are made back to front, so a deploy of many keys stays linear in size."""
-        if len(edits) < 2:
-            for path, value in edits:
-                text = self.write(text, path, value)
+        if not edits:
             return text
-        if not text.strip():
+        root = self._parse(text)
+        if isinstance(root, EmptyDocument):
             document: Any = {}
             for path, value in edits:
-                nested: Any = value
-                for key in reversed(path):
-                    nested = {key: nested}
-                document = _deep_merge(document, nested)
-            newline = "\r\n" if "\r\n" in text else "\n"
-            return _dump(document, "  ", "", newline) + newline
-        root = self._parse(text)
+                document = _deep_merge(document, _nest(path, value))
+            return _append_document(text, document)
         replacements: list[tuple[Member, Any]] = []
         groups: dict[int, tuple[ObjectNode, dict[str, Any]]] = {}
         for path, value in edits:
-            node, depth, member = self._walk(root, path)
+            node, depth, member = self._walk(text, root, path)
             if member is not None and depth == len(path) - 1:
                 replacements.append((member, value))
                 continue
-            nested = value
-            for key in reversed(path[depth + 1:]):
-                nested = {key: nested}
             members = groups.setdefault(node.start, (node, {}))[1]
-            members[path[depth]] = _deep_merge(members.get(path[depth]), nested)
+            members[path[depth]] = _deep_merge(members.get(path[depth]),
+                                               _nest(path[depth + 1:], value))
         if (replacements and groups) or len({id(m) for m, _ in replacements}) < len(replacements):
             for path, value in edits:  # mixed or repeated edits: one at a time, still correct
-                text = self.write(text, path, value)
+                text = self.write_many(text, [(path, value)])
             return text
-        newline = "\r\n" if "\r\n" in text else "\n"
+        newline = _newline(text)
         unit = _indent_unit(text)
         for member, value in sorted(replacements, key=lambda r: r[0].value.start, reverse=True):
-            indent = text[_line_start(text, member.start):member.start]
-            indent = indent if not indent.strip() else ""
-            text = (text[:member.value.start] + _dump(value, unit, indent, newline)
-                    + text[member.value.end:])
+            serialized = _dump(value, unit, _own_indent(text, member.start), newline)
+            text = text[:member.value.start] + serialized + text[member.value.end:]
         # Each insertion only changes text at or after its object's last member, so going from
         # the last object in the file to the first keeps every other recorded span valid.
         for node, members in sorted(groups.values(), key=lambda g: _anchor(g[0]), reverse=True):
@@ -371,25 +454,20 @@ class JsonFamilyEditor:
             first = node.members[0]
             indent = text[_line_start(text, first.start):first.start]
             if indent.strip():
-                indent = text[_line_start(text, node.start):node.start]
-                indent = (indent if not indent.strip() else "") + unit
+                indent = _line_indent(text, node.start) + unit
         else:
-            outer = text[_line_start(text, node.start):node.start]
-            outer = outer if not outer.strip() else ""
-            indent = outer + unit
+            indent = _line_indent(text, node.start) + unit
         member_text = f",{newline}{indent}".join(
             f"{json.dumps(key, ensure_ascii=False)}: {_dump(value, unit, indent, newline)}"
             for key, value in pairs)
         if not node.members:
-            interior_end = node.end - 1
-            close_indent = text[_line_start(text, node.start):node.start]
-            close_indent = close_indent if not close_indent.strip() else ""
-            return (text[:node.start + 1] + newline + indent + member_text + newline
-                    + close_indent + text[interior_end:])
+            # Whatever is inside the empty object (a comment) stays, before the new members.
+            interior = text[node.start + 1:node.end - 1].rstrip(" \t\r\n")
+            return (text[:node.start + 1] + interior + newline + indent + member_text + newline
+                    + _line_indent(text, node.start) + text[node.end - 1:])
         last = node.members[-1]
         trailing_style = last.comma is not None
-        if trailing_style:
-            assert last.comma is not None
+        if last.comma is not None:
             anchor = last.comma + 1
             prefix = ""
         else:
@@ -404,41 +482,53 @@ class JsonFamilyEditor:
         return text[:at] + insertion + text[at:]
 
     def remove(self, text: str, path: Sequence[str]) -> str:
-        root = self._parse(text)
-        node, depth, member = self._walk(root, path)
+        parsed = _parse_document(text)
+        node, depth, member = self._walk(text, parsed.root, path)
         if member is None or depth != len(path) - 1:
             return text
-        # Remove every occurrence of the key, last first so earlier spans stay valid.
-        for current in reversed([m for m in node.members if m.key == path[-1]]):
-            text = self._remove_member(text, node, current)
-            node, _, _ = self._walk(self._parse(text), path)
-        return text
+        return _remove_member(text, parsed.comments, node, member)
 
-    def _remove_member(self, text: str, node: ObjectNode, member: Member) -> str:
-        index = node.members.index(member)
-        end = (member.comma + 1) if member.comma is not None else member.value.end
-        if len(node.members) == 1:
-            # The object's only member: leave an empty object behind.
-            return text[:node.start + 1] + text[node.end - 1:]
-        start = member.start
-        if _starts_line(text, member.start):
-            start = _line_start(text, member.start)
-            if _rest_is_blank(text, end, allow_comment=False):
-                stop = _line_end(text, end)
-                end = stop + (2 if text.startswith("\r\n", stop) else 1 if stop < len(text) else 0)
-            else:
-                # Something follows on this line (e.g. the closing brace): join it up.
-                before = start - 1
-                if before > 0 and text[before - 1] == "\r":
-                    before -= 1
-                start = max(before, 0)
-        result = text[:start] + text[end:]
-        is_last = index == len(node.members) - 1
-        previous = node.members[index - 1] if index > 0 else None
-        if is_last and member.comma is None and previous is not None and previous.comma is not None:
-            # The comma that separated this member from the previous one is now trailing.
-            result = result[:previous.comma] + result[previous.comma + 1:]
-        return result
+
+def _remove_member(text: str, comments: Sequence[tuple[int, int]], node: ObjectNode,
+                   member: Member) -> str:
+    """Take out one member and the lines it occupies. Comments inside it are the person's (aiwg
+    writes none), so they stay where the member was; an object left with nothing in it but
+    whitespace becomes `{}`."""
+    index = next(i for i, m in enumerate(node.members) if m is member)
+    end = (member.comma + 1) if member.comma is not None else member.value.end
+    newline = _newline(text)
+    kept = [text[s:e] for s, e in comments if member.start <= s < end]
+    start = member.start
+    indent = text[_line_start(text, member.start):member.start]
+    if _starts_line(text, member.start):
+        start = _line_start(text, member.start)
+        if _rest_is_blank(text, end, allow_comment=False):
+            stop = _line_end(text, end)
+            end = stop + (2 if text.startswith("\r\n", stop) else 1 if stop < len(text) else 0)
+            replacement = "".join(indent + c + newline for c in kept)
+        else:
+            # Something follows on this line (e.g. the closing brace): join it up.
+            before = start - 1
+            if before > 0 and text[before - 1] == "\r":
+                before -= 1
+            start = max(before, 0)
+            replacement = "".join(newline + indent + c for c in kept)
+            if kept and kept[-1].startswith("//"):
+                replacement += newline + indent
+    else:
+        replacement = "".join(c + (newline + indent if c.startswith("//") else " ")
+                              for c in kept)
+    result = text[:start] + replacement + text[end:]
+    is_last = index == len(node.members) - 1
+    previous = node.members[index - 1] if index > 0 else None
+    if is_last and member.comma is None and previous is not None and previous.comma is not None:
+        # The comma that separated this member from the previous one is now trailing.
+        result = result[:previous.comma] + result[previous.comma + 1:]
+    elif len(node.members) == 1:
+        close = node.end - 1 - (end - start) + len(replacement)
+        if not result[node.start + 1:close].strip():
+            result = result[:node.start + 1] + result[close:]
+    return result
 
 
 def _anchor(node: ObjectNode) -> int:
@@ -458,15 +548,20 @@ def _deep_merge(old: Any, new: Any) -> Any:
 
 
 @lru_cache(maxsize=16)
-def _parse_document(text: str) -> Node:
+def _parse_document(text: str) -> Parsed:
     """Parse once per text: a plan reads the same file for every key it owns. The nodes are
     never mutated, so sharing them is safe."""
-    return _Parser(text).document()
+    parser = _Parser(text)
+    return Parsed(parser.document(), parser.comments)
 
 
-def _last(node: ObjectNode, key: str) -> Member | None:
-    found = None
-    for member in node.members:
-        if member.key == key:
-            found = member
-    return found
+def _only(text: str, node: ObjectNode, key: str, path: Sequence[str]) -> Member | None:
+    """The member named `key`; a key named twice on aiwg's path is refused, not guessed at."""
+    found = [member for member in node.members if member.key == key]
+    if len(found) > 1:
+        lines = " and ".join(str(position(text, m.start)[0]) for m in found)
+        line, column = position(text, found[-1].start)
+        raise DocumentError(f"{'.'.join(path)}: the key appears {len(found)} times (lines "
+                            f"{lines}); keep one, aiwg will not guess which one counts",
+                            line, column)
+    return found[0] if found else None

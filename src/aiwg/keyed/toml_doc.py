@@ -89,6 +89,10 @@ class TomlEditor:
         container[path[-1]] = new
         return doc.as_string()
 
+    def is_skeleton(self, text: str) -> bool:
+        """aiwg's tables leave nothing behind when removed: only whitespace is its skeleton."""
+        return not text.strip()
+
     def write_many(self, text: str, edits: Sequence[tuple[Sequence[str], Any]]) -> str:
         for path, value in edits:
             text = self.write(text, path, value)

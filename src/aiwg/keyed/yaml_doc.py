@@ -101,6 +101,10 @@ class YamlEditor:
                 current[i1:i2] = entries[j1:j2]
         return _dump(data)
 
+    def is_skeleton(self, text: str) -> bool:
+        """What aiwg leaves of a YAML file it created: nothing, or an empty mapping."""
+        return text.strip() in ("", "{}")
+
     def write_many(self, text: str, edits: Sequence[tuple[Sequence[str], Any]]) -> str:
         data = _load(text)
         for path, value in edits:
