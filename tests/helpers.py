@@ -70,3 +70,14 @@ def rule_text(name: str, body: str = "Body line one.\nBody line two.\nBody line 
     extra = "".join(f"{k}: {v}\n" for k, v in fields.items())
     return (f"---\nname: {name}\ndescription: The {name} rule.\nseverity: high\ntags: [core]\n"
             f"{extra}---\n# {name.title()}\n\n{body}")
+
+
+def manifest_outputs(project: Path) -> dict[str, dict[str, Any]]:
+    """The project manifest's entries by identity (one JSON object per line after the header)."""
+    from aiwg.outputs import output_identity
+
+    lines = (project / ".aiwg/manifest.jsonl").read_text().splitlines()
+    assert "aiwg_manifest" in json.loads(lines[0])
+    records = [json.loads(line) for line in lines[1:]]
+    return {output_identity(r["path"], r["grain"], r.get("block", ""), tuple(r.get("key_path", ())))
+            : r for r in records}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import aiwg, make_project, mtimes, rule_text, tree, write_item
+from helpers import aiwg, make_project, manifest_outputs, mtimes, rule_text, tree, write_item
 
 from aiwg import apply as apply_module
 from aiwg.plan import FileChange
@@ -45,7 +44,7 @@ def test_a_run_killed_mid_apply_converges(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(apply_module, "apply_file", dying)
     killed = aiwg(project, "deploy", "-p", "cursor", "-p", "codex")
     assert killed.exit_code != 0
-    assert not (project / ".aiwg/manifest.json").exists()  # the manifest is written last
+    assert not (project / ".aiwg/manifest.jsonl").exists()  # the manifest is written last
     monkeypatch.setattr(apply_module, "apply_file", real_apply)
 
     rerun = aiwg(project, "deploy", "-p", "cursor", "-p", "codex")
@@ -71,6 +70,6 @@ def test_two_concurrent_deploys_serialise(tmp_path: Path) -> None:
     # Exactly one run created the files; the other, waiting on the lock, found them current.
     created = [out.decode() for out, _ in outputs if b"created" in out]
     assert len(created) == 1
-    manifest = json.loads((project / ".aiwg/manifest.json").read_text())
+    manifest = {"outputs": manifest_outputs(project)}
     assert len(manifest["outputs"]) == 7  # four .mdc rules, AGENTS.md block, two MCP keys
     assert aiwg(project, "diff", "--check").exit_code == 0

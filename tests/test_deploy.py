@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from helpers import aiwg, make_project, mtimes, rule_text, tree, write_item
+from helpers import aiwg, make_project, manifest_outputs, mtimes, rule_text, tree, write_item
 
 CONFIG = "[library]\nbuiltin = false\n[select]\ntags = []\n"
 
@@ -34,7 +34,7 @@ def test_deploy_writes_both_platforms_and_a_second_run_touches_nothing(tmp_path:
     assert mcp["mcpServers"]["github"]["env"] == {"GITHUB_TOKEN": "${GITHUB_TOKEN}"}
     cursor_mcp = json.loads(files[".cursor/mcp.json"])
     assert cursor_mcp["mcpServers"]["github"]["env"] == {"GITHUB_TOKEN": "${env:GITHUB_TOKEN}"}
-    manifest = json.loads((project / ".aiwg/manifest.json").read_text())
+    manifest = {"outputs": manifest_outputs(project)}
     assert ".cursor/rules/alpha.mdc" in manifest["outputs"]
 
     before, stamps = tree(project), mtimes(project)
@@ -106,7 +106,7 @@ def test_user_scope_claude_json_survives_byte_for_byte(tmp_path: Path) -> None:
     assert aiwg(project, "sync", "--scope", "user").exit_code == 0
     assert aiwg(project, "remove", "--scope", "user", "-p", "claude-code").exit_code == 0
     assert (home / ".claude.json").read_text() == state
-    assert not (project / ".aiwg" / "manifest.json").exists()
+    assert not (project / ".aiwg" / "manifest.jsonl").exists()
 
 
 def test_claude_config_dir_moves_the_user_root(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -127,8 +127,33 @@ def test_unmanaged_file_is_skipped_until_adopted(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert existing.read_text() == "someone else's alpha\n"
     assert "skip-unmanaged" in result.stderr
-    assert aiwg(project, "deploy", "-p", "claude-code", "--adopt").exit_code == 0
+    assert aiwg(project, "deploy", "-p", "claude-code", "--force").exit_code == 0
     assert existing.read_text().startswith("# Alpha")
+
+
+def test_adopt_is_not_force_it_keeps_the_persons_file_and_merges_later_changes(
+        tmp_path: Path) -> None:
+    project = project_with_rule(tmp_path)
+    aiwg(project, "deploy", "-p", "claude-code")
+    existing = project / ".claude/rules/alpha.md"
+    rendered = existing.read_text()
+    existing.unlink()
+    (project / ".aiwg/manifest.jsonl").unlink()
+    mine = rendered.replace("Body line one.", "Body line one, as the team says it.")
+    existing.write_text(mine)
+    result = aiwg(project, "deploy", "-p", "claude-code", "--adopt")
+    assert result.exit_code == 0
+    assert existing.read_text() == mine  # adopted, not overwritten
+    assert "adopted" in result.stderr
+    rows = {r["path"]: r["state"] for r in aiwg(project, "status", "--json").json()["outputs"]}
+    assert rows[".claude/rules/alpha.md"] == "edited"
+    # A library change now merges three ways into the person's version, keeping their line.
+    write_item(project, "rules/alpha.md",
+               rule_text("alpha", "Body line one.\nBody line two.\nBody line three, changed.\n"))
+    assert aiwg(project, "sync").exit_code == 0
+    merged = existing.read_text()
+    assert "Body line one, as the team says it." in merged
+    assert "Body line three, changed." in merged
 
 
 def test_deleted_by_hand_is_reported_and_recreated_only_with_force(tmp_path: Path) -> None:
@@ -154,7 +179,7 @@ def test_sync_prunes_unedited_orphans_and_releases_edited_ones(tmp_path: Path) -
     assert result.exit_code == 0
     assert not (project / ".cursor/rules/alpha.mdc").exists()
     assert (project / ".cursor/rules/py.mdc").read_text() == "edited by hand\n"
-    manifest = json.loads((project / ".aiwg/manifest.json").read_text())
+    manifest = {"outputs": manifest_outputs(project)}
     assert ".cursor/rules/py.mdc" not in manifest["outputs"]
 
 

@@ -36,7 +36,8 @@ def test_no_manifest_no_file_creates(grain: str) -> None:
 def test_no_manifest_file_exists_is_skipped_unless_adopted_or_forced(grain: str) -> None:
     old, new = GRAIN_PAYLOADS[grain]
     assert decide(new, None, old, None, grain, NONE)[0] == "skip-unmanaged"  # type: ignore[arg-type]
-    assert decide(new, None, old, None, grain, ADOPT)[:2] == ("update", new)  # type: ignore[arg-type]
+    # --adopt keeps the person's bytes (managed from now on); only --force overwrites.
+    assert decide(new, None, old, None, grain, ADOPT)[:2] == ("keep-edited", None)  # type: ignore[arg-type]
     assert decide(new, None, old, None, grain, FORCE)[:2] == ("update", new)  # type: ignore[arg-type]
 
 

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 import json5
-from helpers import aiwg, make_project, rule_text, write_item
+from helpers import aiwg, make_project, manifest_outputs, rule_text, write_item
 
 CONFIG = "[library]\nbuiltin = false\n[select]\ntags = []\n"
 USER_TEXT = "# Our agents guide\n\nHand-written team notes.\n"
@@ -58,7 +58,7 @@ def test_seed_platforms_write_every_path(tmp_path: Path) -> None:
 def test_shared_paths_are_written_once_and_listed_once_with_their_readers(tmp_path: Path) -> None:
     root = project(tmp_path)
     aiwg(root, "deploy", "-p", "codex", "-p", "warp")
-    manifest = json.loads((root / ".aiwg/manifest.json").read_text())
+    manifest = {"outputs": manifest_outputs(root)}
     block = manifest["outputs"]['AGENTS.md#block:rules']
     assert block["platforms"] == ["codex", "warp"]
     skill = manifest["outputs"][".agents/skills/tidy/SKILL.md"]

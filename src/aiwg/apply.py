@@ -125,22 +125,21 @@ def _acquire(fd: int, timeout: float, where: Path) -> None:
 
 
 def _store_bases(plan: Plan) -> None:
-    for digest, data in sorted(plan.bases.items()):
-        path = plan.state.base_path(digest)
-        if not path.exists():
-            atomic_write(path, data, DEFAULT_MODE)
+    """Bases are local state (one SQLite file), written before the manifest that needs them."""
+    plan.state.bases().update(plan.bases)
 
 
 def _collect_garbage(plan: Plan) -> None:
-    """Drop base copies no manifest entry refers to any more."""
-    wanted = {entry.sha256 for entry in plan.manifest_after.entries.values()}
-    if not plan.state.base_dir.is_dir():
-        return
-    for path in plan.state.base_dir.glob("*/*"):
-        if path.name not in wanted:
-            path.unlink()
-            with contextlib.suppress(OSError):
-                path.parent.rmdir()
+    """Drop base copies no manifest entry refers to any more (after the manifest is written)."""
+    keep = {d for entry in plan.manifest_after.entries.values() for d in entry.digests}
+    plan.state.bases().update({}, keep)
+
+
+def _write_side_files(plan: Plan) -> None:
+    """`.aiwg/.gitignore` and `.gitattributes`, written once (a person may extend them)."""
+    for path, data in plan.state.side_files().items():
+        if not os.path.lexists(path):
+            atomic_write(path, data, DEFAULT_MODE)
 
 
 def apply_plan(plan: Plan, root_of: dict[str, Path]) -> bool:
@@ -158,11 +157,14 @@ def apply_plan(plan: Plan, root_of: dict[str, Path]) -> bool:
         old_manifest: bytes | None = plan.state.manifest_file.read_bytes()
     except FileNotFoundError:
         old_manifest = None
-    if not plan.manifest_after.entries and old_manifest is None:
+    legacy = plan.state.legacy_manifest_file.exists()
+    if not plan.manifest_after.entries and old_manifest is None and not legacy:
         return changed
     _store_bases(plan)
-    if new_manifest != old_manifest:
+    if new_manifest != old_manifest or legacy:
+        _write_side_files(plan)
         atomic_write(plan.state.manifest_file, new_manifest, DEFAULT_MODE)
         _collect_garbage(plan)
+        plan.state.retire_legacy()
         changed = True
     return changed

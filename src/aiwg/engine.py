@@ -6,6 +6,7 @@ Commands call `prepare` and then print or apply the plan; nothing here prints.
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +22,7 @@ from aiwg.manifest import Entry, StateDir, load_manifest, project_state, user_st
 from aiwg.outputs import Output, RenderResult
 from aiwg.plan import Flags, Plan, build_plan
 from aiwg.render import Scope, Target, render
+from aiwg.roots import RootTable, project_table
 from aiwg.select import select_items
 from aiwg.validate import validate_library
 
@@ -72,13 +74,23 @@ class Context:
     def selection(self) -> list[Item]:
         return select_items(self.checked_library(), self.config.selection)
 
-    def target(self, scope: Scope) -> Target:
+    def target(self, scope: Scope, aliases: Mapping[str, str] | None = None) -> Target:
         return Target(scope=scope, project_root=self.project_root, env=self.env,
                       options=self.config.platform_options, budgets=self.config.budgets,
-                      ignore=tuple(self.config.ignore))
+                      ignore=tuple(self.config.ignore), aliases=aliases or {})
 
     def state(self, scope: Scope) -> StateDir:
-        return project_state(self.project_root) if scope == "project" else user_state()
+        """The scope's state folder, refused when it (or a file in it) is a symlink."""
+        state = project_state(self.project_root) if scope == "project" else user_state()
+        state.check()
+        return state
+
+    def roots(self, scope: Scope) -> RootTable:
+        """The roots aiwg may act on in this scope, as computed now (never read from state)."""
+        if scope == "project":
+            return project_table(self.project_root)
+        return RootTable("user", adapters={a.id: a for a in self.registry.adapters},
+                         env=self.env)
 
 
 class LibraryProblems(InputError):
@@ -97,6 +109,8 @@ class Run:
     rendered: RenderResult
     plan: Plan
     roots: dict[str, Path]
+    # Manifest entries not trusted (outside every root computed now): printed as warnings.
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_scope(adapters: Sequence[Adapter], scope: Scope) -> None:
@@ -126,7 +140,7 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
             flags: Flags | None = None) -> Run:
     """Render and reconcile; touches nothing on disk."""
     state = context.state(scope)
-    manifest = load_manifest(state, scope)
+    manifest = load_manifest(state, scope, context.roots(scope))
     recorded = manifest.platforms()
     planned = _platforms_for(context, mode, requested, recorded)
     known = [p for p in planned if context.registry.find(p) is not None]
@@ -137,6 +151,9 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
     adapters = [a for a in context.registry.adapters if a.id in render_ids]
     items = context.selection() if adapters else []
     rendered = render(adapters, items, context.target(scope))
+    aliases = host_aliases(rendered.outputs)
+    if aliases:
+        rendered = render(adapters, items, context.target(scope, aliases))
     wanted = set(planned)
     considered: dict[str, Entry] = {e.identity: e for e in manifest.entries_for(wanted)}
     desired: dict[str, Output]
@@ -148,6 +165,27 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
         desired = {o.identity: o for o in rendered.outputs
                    if wanted & set(o.platforms) or o.identity in considered}
     plan = build_plan(scope, state, manifest, desired, considered, flags or Flags())
-    roots = {output.path: Path(output.root) for output in desired.values()}
-    roots.update({entry.path: Path(entry.root) for entry in considered.values()})
-    return Run(scope, planned, rendered, plan, roots)
+    # Real roots: with a symlinked home, emptied folders are found below the real path.
+    roots = {output.path: _real(output.root) for output in desired.values()}
+    roots.update({entry.path: _real(entry.root) for entry in considered.values()})
+    return Run(scope, planned, rendered, plan, roots, list(manifest.ignored))
+
+
+def _real(root: str) -> Path:
+    return Path(os.path.realpath(root))
+
+
+def host_aliases(outputs: Sequence[Output]) -> dict[str, str]:
+    """Host paths (of blocks, keys, entries) that are symlinks to another file in the same root,
+    mapped to that file's path: GEMINI.md -> AGENTS.md is one file with one block, not two."""
+    aliases: dict[str, str] = {}
+    for path, root in sorted({(o.path, o.root) for o in outputs if o.grain != "file"}):
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(os.path.join(root, path))
+        if not real.startswith(real_root + os.sep):
+            continue  # leaves the root: planning refuses it with one line
+        relative = os.path.relpath(real, real_root).replace(os.sep, "/")
+        alias = posixpath.join(root, relative) if posixpath.isabs(path) else relative
+        if alias != path:
+            aliases[path] = alias
+    return aliases

@@ -17,8 +17,10 @@ class Output:
     """One thing aiwg owns after a deploy: a whole file, a managed block, or a key in a file.
 
     `path` is relative (POSIX) in project scope and absolute in user scope; `root` is the folder
-    the output must stay inside. `content` is bytes for a file, the text between the markers
-    for a block, and a JSON-like value for a key.
+    the output must stay inside, and `root_id` names that root ("project", or
+    "<platform>:<root>" in user scope) so the manifest can record paths relative to it.
+    `content` is bytes for a file, the text between the markers for a block, and a JSON-like
+    value for a key.
     """
 
     path: str
@@ -35,6 +37,7 @@ class Output:
     # to loaded on demand (scoped rules, skills, agents, commands).
     always_loaded: bool = False
     comment: str = "html"  # marker style of a block: "html" in Markdown, "hash" in ignore files
+    root_id: str = "project"
 
     @property
     def identity(self) -> str:

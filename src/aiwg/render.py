@@ -27,6 +27,7 @@ from aiwg.formats.skill import render_skill_md
 from aiwg.formats.toml_doc import render_toml
 from aiwg.items import ARGUMENTS_PLACEHOLDER, COMMON_FIELDS, Item, Kind
 from aiwg.outputs import Loss, Output, RenderResult
+from aiwg.roots import PROJECT_ROOT_ID, root_id, user_roots
 
 Scope = Literal["project", "user"]
 
@@ -41,21 +42,10 @@ class Target:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     budgets: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()  # paths assistants should not read (aiwg.toml `ignore`)
-
-
-def user_roots(adapter: Adapter, env: Mapping[str, str]) -> dict[str, str]:
-    """Each user-scope root of the adapter as an absolute POSIX path, honouring its variable."""
-    home = env.get("HOME") or env.get("USERPROFILE") or str(Path.home())
-    roots: dict[str, str] = {}
-    for name, spec in adapter.roots.items():
-        raw = spec.default
-        value = env.get(spec.env) if spec.env else None
-        if value and value not in spec.env_ignore:
-            raw = spec.env_path.replace("{env}", value)
-        if raw == "~" or raw.startswith("~/"):
-            raw = home + raw[1:]
-        roots[name] = posixpath.normpath(Path(raw).as_posix())
-    return roots
+    # A host path that is a symlink to another file in the same root → that file's path, so
+    # two names for one file are planned as one file (GEMINI.md -> AGENTS.md). Computed by the
+    # engine from the disk; rendering only looks it up.
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 def adapter_options(adapter: Adapter, configured: Mapping[str, Any]) -> dict[str, str]:
@@ -77,6 +67,7 @@ def adapter_options(adapter: Adapter, configured: Mapping[str, Any]) -> dict[str
 class _Place:
     path: str
     root: str
+    root_id: str = PROJECT_ROOT_ID
 
 
 class _Paths:
@@ -88,6 +79,7 @@ class _Paths:
         self.options = adapter_options(adapter, target.options.get(adapter.id, {}))
         self.roots = user_roots(adapter, target.env) if target.scope == "user" else {}
         self.project_root = target.project_root.as_posix()
+        self.aliases = target.aliases
 
     def place(self, template: str, name: str = "") -> _Place:
         if name and ("/" in name or "\\" in name or name in (".", "..") or ".." in name):
@@ -97,10 +89,12 @@ class _Paths:
         path = template
         for key, value in values.items():
             path = path.replace("{" + key + "}", value)
+        path = posixpath.normpath(path)
+        path = self.aliases.get(path, path)
         if self.scope == "project":
-            return _Place(posixpath.normpath(path), self.project_root)
+            return _Place(path, self.project_root)
         root_name = template[1:template.index("}")]
-        return _Place(posixpath.normpath(path), self.roots[root_name])
+        return _Place(path, self.roots[root_name], root_id(self.adapter.id, root_name))
 
 
 @dataclass
@@ -109,6 +103,7 @@ class _Contribution:
     items: dict[str, Item] = field(default_factory=dict)
     budgets: list[tuple[int, str]] = field(default_factory=list)
     root: str = ""
+    root_id: str = PROJECT_ROOT_ID
     details: dict[str, str] = field(default_factory=dict)  # platform -> details template
 
 
@@ -146,7 +141,7 @@ class Renderer:
         data = text.encode("utf-8") if isinstance(text, str) else text
         self.result.outputs.append(Output(
             path=place.path, grain="file", content=data, platforms=(adapter.id,),
-            sources=(item.versioned_id,), root=place.root, executable=executable,
+            sources=(item.versioned_id,), root=place.root, root_id=place.root_id, executable=executable,
             always_loaded=always_loaded))
 
     def render_item(self, adapter: Adapter, paths: _Paths, item: Item) -> None:
@@ -185,7 +180,7 @@ class Renderer:
                 where = posixpath.join(place.root, details) if paths.scope == "user" else details
                 summary = f"{item.summary_text()}\n\nFull text: `{where}`.\n"
                 text = _item_text(spec, item, summary, extras)
-                self._file(_Place(where, place.root), item.body, adapter, item)
+                self._file(_Place(where, place.root, place.root_id), item.body, adapter, item)
                 self._loss(adapter, "reduced", item,
                            f"summary only: over {adapter.name}'s limit of {spec.budget} "
                            f"{spec.budget_unit} per file; full text in {where}")
@@ -193,7 +188,7 @@ class Renderer:
                        always_loaded=item.kind == "rule" and item.scope == "always")
         elif spec.format == "skill":
             folder = paths.place(template, item.name)
-            self._file(_Place(f"{folder.path}/SKILL.md", folder.root),
+            self._file(_Place(f"{folder.path}/SKILL.md", folder.root, folder.root_id),
                        render_skill_md(item, body, extras), adapter, item)
             for resource in item.resources:
                 self._resource(adapter, folder, item, resource.path, resource.data,
@@ -210,22 +205,22 @@ class Renderer:
             self.result.outputs.append(Output(
                 path=place.path, grain="entry",
                 content=build_fields(item, spec.fields, body, extras=extras),
-                platforms=(adapter.id,), sources=(item.versioned_id,), root=place.root,
+                platforms=(adapter.id,), sources=(item.versioned_id,), root=place.root, root_id=place.root_id,
                 block=item.id, key_path=spec.container, syntax=spec.syntax))
         if spec.constants:
             place = paths.place(template, item.name)
             for key, value in spec.constants.items():
                 self.result.outputs.append(Output(
                     path=place.path, grain="keys", content=value, platforms=(adapter.id,),
-                    sources=(f"adapter/{adapter.id}",), root=place.root, key_path=(key,),
-                    syntax=spec.syntax))
+                    sources=(f"adapter/{adapter.id}",), root=place.root, root_id=place.root_id,
+                    key_path=(key,), syntax=spec.syntax))
 
     def _resource(self, adapter: Adapter, folder: _Place, item: Item, relative: str,
                   data: bytes, executable: bool) -> None:
         parts = relative.split("/")
         if relative.startswith("/") or ".." in parts:
             raise UnsafePathError(f"{item.source}: refusing resource path {relative!r}")
-        self._file(_Place(f"{folder.path}/{relative}", folder.root), data, adapter, item,
+        self._file(_Place(f"{folder.path}/{relative}", folder.root, folder.root_id), data, adapter, item,
                    executable)
 
     def _keys(self, adapter: Adapter, paths: _Paths, spec: KindSpec, template: str,
@@ -239,7 +234,7 @@ class Renderer:
         place = paths.place(template)
         self.result.outputs.append(Output(
             path=place.path, grain="keys", content=entry, platforms=(adapter.id,),
-            sources=(item.versioned_id,), root=place.root,
+            sources=(item.versioned_id,), root=place.root, root_id=place.root_id,
             key_path=(*spec.mcp.container, item.name), syntax=spec.syntax))
 
     def _mcp_entry(self, adapter: Adapter, paths: _Paths, spec: KindSpec, template: str,
@@ -252,7 +247,7 @@ class Renderer:
         place = paths.place(template)
         self.result.outputs.append(Output(
             path=place.path, grain="entry", content={"name": item.name, **entry},
-            platforms=(adapter.id,), sources=(item.versioned_id,), root=place.root,
+            platforms=(adapter.id,), sources=(item.versioned_id,), root=place.root, root_id=place.root_id,
             block=item.id, key_path=spec.mcp.container, syntax=spec.syntax))
 
     def _hook(self, adapter: Adapter, paths: _Paths, spec: KindSpec, template: str,
@@ -294,12 +289,12 @@ class Renderer:
         place = paths.place(template)
         self.result.outputs.append(Output(
             path=place.path, grain="entry", content=element, platforms=(adapter.id,),
-            sources=(item.versioned_id,), root=place.root, block=item.id,
+            sources=(item.versioned_id,), root=place.root, root_id=place.root_id, block=item.id,
             key_path=key_path, syntax=spec.syntax))
         if shape.version is not None:
             self.result.outputs.append(Output(
                 path=place.path, grain="keys", content=shape.version, platforms=(adapter.id,),
-                sources=(item.versioned_id,), root=place.root, key_path=("version",),
+                sources=(item.versioned_id,), root=place.root, root_id=place.root_id, key_path=("version",),
                 syntax=spec.syntax))
 
     def render_ignore(self, adapter: Adapter, paths: _Paths, patterns: tuple[str, ...]) -> None:
@@ -316,13 +311,13 @@ class Renderer:
         if spec.format == "block":
             self.result.outputs.append(Output(
                 path=place.path, grain="block", content="".join(f"{p}\n" for p in patterns),
-                platforms=(adapter.id,), sources=("config/ignore",), root=place.root,
+                platforms=(adapter.id,), sources=("config/ignore",), root=place.root, root_id=place.root_id,
                 block="ignore", comment="hash"))
             return
         for pattern in patterns:
             self.result.outputs.append(Output(
                 path=place.path, grain="entry", content=spec.template.replace("{pattern}", pattern),
-                platforms=(adapter.id,), sources=("config/ignore",), root=place.root,
+                platforms=(adapter.id,), sources=("config/ignore",), root=place.root, root_id=place.root_id,
                 block=f"ignore:{pattern}", key_path=spec.container, syntax=spec.syntax))
 
     def _contribute(self, adapter: Adapter, paths: _Paths, spec: KindSpec, template: str,
@@ -330,6 +325,7 @@ class Renderer:
         place = paths.place(template)
         contribution = self.blocks[(place.path, spec.block)]
         contribution.root = place.root
+        contribution.root_id = place.root_id
         if adapter.id not in contribution.platforms:
             contribution.platforms.append(adapter.id)
             # Config may lower a platform's budget, never raise it past what the platform reads.
@@ -348,8 +344,8 @@ class Renderer:
                 place.path, posixpath.dirname(config.path) or ".")
             self.result.outputs.append(Output(
                 path=config.path, grain="entry", content=listed, platforms=(adapter.id,),
-                sources=(f"adapter/{adapter.id}",), root=config.root, block=f"read:{listed}",
-                key_path=register.container, syntax=register.syntax))
+                sources=(f"adapter/{adapter.id}",), root=config.root, root_id=config.root_id,
+                block=f"read:{listed}", key_path=register.container, syntax=register.syntax))
 
     def _loss(self, adapter: Adapter, what: Any, item: Item, reason: str) -> None:
         self.result.losses.append(Loss(adapter.id, what, item.id, reason))
@@ -366,7 +362,7 @@ class Renderer:
             self.result.outputs.append(Output(
                 path=path, grain="block", content=fitted.text, platforms=platforms,
                 sources=tuple(i.versioned_id for i in items), root=contribution.root,
-                block=block, always_loaded=True))
+                root_id=contribution.root_id, block=block, always_loaded=True))
             for item in items:
                 level = fitted.levels[item.id]
                 if level != "full":
@@ -375,7 +371,7 @@ class Renderer:
                     self.result.outputs.append(Output(
                         path=where, grain="file", content=item.body.encode("utf-8"),
                         platforms=platforms, sources=(item.versioned_id,),
-                        root=contribution.root))
+                        root=contribution.root, root_id=contribution.root_id))
                     for platform in platforms:
                         self.result.losses.append(Loss(
                             platform, "reduced", item.id,

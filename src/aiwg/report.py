@@ -32,6 +32,14 @@ STATUS_WORDS = {
 }
 
 
+def warn_untrusted(warnings: Iterable[str]) -> None:
+    """Manifest entries outside every root computed now: said once each, never acted on."""
+    from aiwg import console
+
+    for text in warnings:
+        console.warn(f"warning: {text}")
+
+
 def platform_counts(actions: Iterable[Action]) -> dict[str, Counter[str]]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for action in actions:

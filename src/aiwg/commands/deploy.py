@@ -46,10 +46,12 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
     applied = False
     if dry_run:
         planned = prepare(context, scope, mode, platforms, flags)
+        report.warn_untrusted(planned.warnings)
     else:
         # Plan under the lock, so a concurrent run's writes are seen before deciding anything.
         with locked(context.state(scope)):
             planned = prepare(context, scope, mode, platforms, flags)
+            report.warn_untrusted(planned.warnings)
             if not _confirm(planned, yes):
                 console.error("nothing written")
                 return EXIT_DIFFERENCES

@@ -13,6 +13,7 @@ from aiwg.render import Scope
 def run(context: Context, platforms: Sequence[str], *, scope: Scope = "project",
         stat: bool = False, check: bool = False, as_json: bool = False) -> int:
     planned = prepare(context, scope, "deploy" if platforms else "sync", platforms)
+    report.warn_untrusted(planned.warnings)
     plan = planned.plan
     exit_code = EXIT_DIFFERENCES if check and plan.differs else EXIT_OK
     if as_json:

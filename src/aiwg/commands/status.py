@@ -13,6 +13,7 @@ from aiwg.render import Scope
 def run(context: Context, platforms: Sequence[str], *, scope: Scope = "project",
         as_json: bool = False) -> int:
     planned = prepare(context, scope, "deploy" if platforms else "sync", platforms)
+    report.warn_untrusted(planned.warnings)
     rows = report.status_rows(planned.plan)
     if as_json:
         console.print_json({"scope": scope, "platforms": planned.platforms, "outputs": rows})
