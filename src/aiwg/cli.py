@@ -226,6 +226,18 @@ def init(platform: PlatformOption = None, project: ProjectOption = None) -> int:
                             force_platforms=platform or None)
 
 
+@app.command("mcp")
+@_one_line_errors
+def mcp_(project: ProjectOption = None) -> int:
+    """Serve the library over MCP on stdio: tools `list`, `search` and `read` (any projection).
+
+    Register it with Claude Code: claude mcp add aiwg -- aiwg mcp
+    """
+    from aiwg.commands import mcp_server
+
+    return mcp_server.run(_context(project))
+
+
 def main() -> None:
     """Entry point: exit codes 0 ok, 1 differences or conflicts, 2 usage or input error."""
     app()
