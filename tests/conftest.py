@@ -8,7 +8,8 @@ import pytest
 
 PLATFORM_HOME_VARIABLES = ("CLAUDE_CONFIG_DIR", "CODEX_HOME", "COPILOT_HOME", "GEMINI_CLI_HOME",
                            "OPENCLAW_PROFILE", "OPENCLAW_STATE_DIR", "OPENCODE_CONFIG_DIR",
-                           "CLINE_DATA_DIR", "XDG_CONFIG_HOME", "AIWG_DEBUG")
+                           "CLINE_DATA_DIR", "CLINE_DIR", "OPENCLAW_WORKSPACE_DIR",
+                           "XDG_CONFIG_HOME", "AIWG_DEBUG")
 
 
 @pytest.fixture(autouse=True)

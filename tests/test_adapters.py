@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 
 from aiwg.adapters import AdapterError, load_adapter_file, load_registry
-from aiwg.errors import UsageError
+from aiwg.errors import InputError, UsageError
 from aiwg.items import KINDS
+from aiwg.roots import user_roots
 
 MINIMAL = """
 id = "demo"
@@ -189,3 +190,36 @@ def test_every_supported_kind_has_reads() -> None:
             for scope in ("project", "user"):
                 if adapter.supports(kind, scope):
                     assert adapter.reads(kind, scope), (adapter.id, kind, scope)
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, "/h/.openclaw/workspace"),
+    ({"OPENCLAW_PROFILE": "work"}, "/h/.openclaw/workspace-work"),
+    ({"OPENCLAW_PROFILE": "default"}, "/h/.openclaw/workspace"),
+    ({"OPENCLAW_WORKSPACE_DIR": "/w", "OPENCLAW_PROFILE": "work"}, "/w"),
+])
+def test_a_root_moves_by_its_first_set_variable(env: dict[str, str], expected: str) -> None:
+    roots = user_roots(load_registry().get("openclaw"), {"HOME": "/h", **env})
+    assert roots["workspace"] == expected
+
+
+def test_cline_data_root_follows_cline_dir_when_only_it_is_set() -> None:
+    cline = load_registry().get("cline")
+    assert user_roots(cline, {"HOME": "/h", "CLINE_DIR": "/c"})["data"] == "/c/data"
+    assert user_roots(cline, {"HOME": "/h", "CLINE_DIR": "/c", "CLINE_DATA_DIR": "/d"})["data"] == "/d"
+
+
+def test_a_fallback_variable_is_checked_like_the_first() -> None:
+    with pytest.raises(InputError, match=r"OPENCLAW_PROFILE='\.\./x': expected a plain name"):
+        user_roots(load_registry().get("openclaw"), {"HOME": "/h", "OPENCLAW_PROFILE": "../x"})
+
+
+def test_renamed_and_split_products_keep_their_old_ids_as_aliases() -> None:
+    registry = load_registry()
+    assert registry.get("windsurf").id == "devin"
+    assert registry.get("kiro").id == "kiro-ide"
+    assert registry.get("antigravity").id == "antigravity-ide"
+    assert registry.get("amazon-q").id == "kiro-cli"
+    roo = registry.get("roo-code")
+    assert (roo.status, roo.successor) == ("end-of-life", "zoo-code")
+    assert registry.get("gemini-cli").successor == "antigravity-cli"

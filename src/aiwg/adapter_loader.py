@@ -116,7 +116,7 @@ _IGNORE_KEYS = {"format", "project", "user", "syntax", "container", "template"}
 _FIELD_KEYS = {"from", "as", "map", "default", "value"}
 _MCP_KEYS = {"container", "stdio_type", "remote_type", "command_style", "env_key", "env_style",
              "url_key", "headers_key", "headers_style", "env_ref"}
-_ROOT_KEYS = {"default", "env", "env_path", "env_ignore"}
+_ROOT_KEYS = {"default", "env", "env_path", "env_ignore", "fallbacks"}
 
 
 def _check_keys(file: AdapterFile, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
@@ -351,9 +351,16 @@ def _parse_root(file: AdapterFile, name: str, raw: Any) -> RootSpec:
     if not isinstance(raw, dict):
         raise _fail(file, f"roots.{name}: expected a table or a path")
     _check_keys(file, f"roots.{name}", raw, _ROOT_KEYS)
+    fallbacks = raw.get("fallbacks", [])
+    if not isinstance(fallbacks, list) or not all(isinstance(f, dict) and "env" in f
+                                                  for f in fallbacks):
+        raise _fail(file, f"roots.{name}.fallbacks: expected a list of tables with 'env'")
     return RootSpec(name=name, default=_str(file, f"roots.{name}.default", raw.get("default")),
                     env=raw.get("env"), env_path=raw.get("env_path", "{env}"),
-                    env_ignore=tuple(raw.get("env_ignore", ())))
+                    env_ignore=tuple(raw.get("env_ignore", ())),
+                    fallbacks=tuple(_parse_root(file, f"{name}.fallbacks[{i}]",
+                                                {"default": raw["default"], **fallback})
+                                    for i, fallback in enumerate(fallbacks)))
 
 
 def _parse_option(file: AdapterFile, name: str, raw: Any) -> OptionSpec:

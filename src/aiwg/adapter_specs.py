@@ -17,7 +17,7 @@ from typing import Any, Literal
 from aiwg.items import Kind
 
 # The closed set of output formats the engine implements (see aiwg.formats).
-PER_ITEM_FORMATS = ("markdown", "mdc", "toml", "skill")
+PER_ITEM_FORMATS = ("markdown", "mdc", "toml", "json", "skill")
 FORMATS = (*PER_ITEM_FORMATS, "block", "keys", "entries")
 KEY_SYNTAXES = ("json", "jsonc", "json5", "toml", "yaml")
 FIELD_STYLES = ("raw", "list", "comma", "string", "bool")
@@ -211,6 +211,9 @@ class RootSpec:
     env: str | None = None
     env_path: str = "{env}"
     env_ignore: tuple[str, ...] = ()
+    # Further variables that move the root when `env` is unset, in order (OpenClaw's
+    # OPENCLAW_WORKSPACE_DIR, then OPENCLAW_PROFILE).
+    fallbacks: tuple[RootSpec, ...] = ()
 
 
 @dataclass(frozen=True)

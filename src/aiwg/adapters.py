@@ -72,6 +72,15 @@ class Registry:
         wanted = {self.get(n).id for n in names}
         return [a for a in self.adapters if a.id in wanted]
 
+    def names_of(self, ids: Iterable[str]) -> set[str]:
+        """The given ids with every alias of theirs (the names a manifest may record)."""
+        names = set(ids)
+        for name in list(names):
+            adapter = self.find(name)
+            if adapter is not None:
+                names.update(adapter.names)
+        return names
+
     def canonical(self, name: str) -> str:
         """The id an override block or `targets` entry refers to (aliases map to ids)."""
         adapter = self.find(name)

@@ -141,7 +141,8 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
     """Render and reconcile; touches nothing on disk."""
     state = context.state(scope)
     manifest = load_manifest(state, scope, context.roots(scope))
-    recorded = manifest.platforms()
+    # A manifest may name a platform by an id that is now an alias (windsurf → devin).
+    recorded = {context.registry.canonical(p) for p in manifest.platforms()}
     planned = _platforms_for(context, mode, requested, recorded)
     known = [p for p in planned if context.registry.find(p) is not None]
     check_scope([context.registry.get(p) for p in known if mode != "remove"], scope)
@@ -155,7 +156,8 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
     if aliases:
         rendered = render(adapters, items, context.target(scope, aliases))
     wanted = set(planned)
-    considered: dict[str, Entry] = {e.identity: e for e in manifest.entries_for(wanted)}
+    considered: dict[str, Entry] = {e.identity: e for e in
+                                    manifest.entries_for(context.registry.names_of(wanted))}
     desired: dict[str, Output]
     if mode == "remove":
         desired = {o.identity: o for o in rendered.outputs if o.identity in considered}

@@ -20,6 +20,7 @@ from aiwg.errors import InputError, UnsafePathError
 from aiwg.formats.aggregate import fit_section, measure, related_order
 from aiwg.formats.block import begin_marker, end_marker
 from aiwg.formats.fields import build_fields
+from aiwg.formats.json_doc import render_json
 from aiwg.formats.markdown import render_markdown
 from aiwg.formats.mcp import mcp_entry
 from aiwg.formats.mdc import render_mdc
@@ -170,7 +171,7 @@ class Renderer:
         extras = _extras(item, adapter, spec)
         if spec.format == "block":
             self._contribute(adapter, paths, spec, template, item)
-        elif spec.format in ("markdown", "mdc", "toml"):
+        elif spec.format in ("markdown", "mdc", "toml", "json"):
             place = paths.place(template, item.name)
             text = _item_text(spec, item, body, extras)
             if spec.budget is not None and measure(text, spec.budget_unit) > spec.budget:
@@ -395,6 +396,8 @@ def _item_text(spec: KindSpec, item: Item, body: str, extras: dict[str, Any]) ->
     fields = build_fields(item, spec.fields, body, extras=extras)
     if spec.format == "toml":
         return render_toml(fields)
+    if spec.format == "json":
+        return render_json(fields)
     if spec.format == "mdc":
         return render_mdc(fields, body)
     return render_markdown(fields, body)

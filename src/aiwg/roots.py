@@ -49,9 +49,12 @@ def user_roots(adapter: Adapter, env: Mapping[str, str]) -> dict[str, str]:
     roots: dict[str, str] = {}
     for name, spec in adapter.roots.items():
         raw = spec.default
-        value = env.get(spec.env) if spec.env else None
-        if value and value not in spec.env_ignore:
-            raw = _env_value(spec, value, home)
+        # The first variable set moves the root (OpenClaw: OPENCLAW_WORKSPACE_DIR, then a profile).
+        for candidate in (spec, *spec.fallbacks):
+            value = env.get(candidate.env) if candidate.env else None
+            if value and value not in candidate.env_ignore:
+                raw = _env_value(candidate, value, home)
+                break
         if raw == "~" or raw.startswith("~/"):
             raw = home + raw[1:]
         roots[name] = posixpath.normpath(Path(raw).as_posix())
