@@ -131,7 +131,9 @@ def _store_bases(plan: Plan) -> None:
 
 def _collect_garbage(plan: Plan) -> None:
     """Drop base copies no manifest entry refers to any more (after the manifest is written)."""
-    keep = {d for entry in plan.manifest_after.entries.values() for d in entry.digests}
+    entries = plan.manifest_after.entries.values()
+    keep = {d for entry in entries for d in entry.digests} | {
+        e.accepted for e in entries if e.accepted}
     plan.state.bases().update({}, keep)
 
 

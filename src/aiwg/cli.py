@@ -238,6 +238,32 @@ def mcp_(project: ProjectOption = None) -> int:
     return mcp_server.run(_context(project))
 
 
+# --- edits: take a person's edits back (accept, resolve; import and pull) -------------------
+PathsArgument = Annotated[list[str] | None, typer.Argument(help="Output files (default: all).")]
+
+
+@app.command()
+@_one_line_errors
+def accept(paths: PathsArgument = None, platform: PlatformOption = None,
+           scope: ScopeOption = "project", dry_run: DryRunOption = False,
+           project: ProjectOption = None) -> int:
+    """Record what is on disk as intended: the edit stays, diff --check goes green."""
+    from aiwg.commands import accept as command
+    return command.run(_context(project), paths or [], platforms=platform or [],
+                       scope=_scope(scope), dry_run=dry_run)
+
+
+@app.command()
+@_one_line_errors
+def resolve(paths: PathsArgument = None, scope: ScopeOption = "project",
+            markers: Annotated[bool, typer.Option(
+                "--markers", help="Write diff3 conflict markers into the live file.")] = False,
+            project: ProjectOption = None) -> int:
+    """Show a conflict's three versions (base, library, disk), or write markers to merge in place."""
+    from aiwg.commands import resolve as command
+    return command.run(_context(project), paths or [], scope=_scope(scope), markers=markers)
+
+
 def main() -> None:
     """Entry point: exit codes 0 ok, 1 differences or conflicts, 2 usage or input error."""
     app()

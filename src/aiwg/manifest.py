@@ -64,6 +64,11 @@ class Entry:
     root_id: str = PROJECT_ROOT_ID
     # Other digests aiwg wrote for this output (two branches each changed it, merged by git).
     also: tuple[str, ...] = ()
+    # Set when the payload on disk (sha256) is a person's edit aiwg has taken as intended (by
+    # `aiwg accept`, or a conflict the person finished by hand): the digest of the library
+    # render it was reconciled with. While the library still renders that, the output is up to
+    # date; when the library changes, the change merges three ways against it.
+    accepted: str | None = None
 
     @property
     def identity(self) -> str:
@@ -79,12 +84,13 @@ class Entry:
 
     @classmethod
     def for_output(cls, output: Output, digest: str, created_file: bool,
-                   created_from: int | None = None) -> Entry:
+                   created_from: int | None = None, accepted: str | None = None) -> Entry:
         return cls(path=output.path, grain=output.grain, platforms=output.platforms,
                    sources=output.sources, sha256=digest, root=output.root, block=output.block,
                    key_path=output.key_path, syntax=output.syntax,
                    executable=output.executable, created_file=created_file,
-                   created_from=created_from, comment=output.comment, root_id=output.root_id)
+                   created_from=created_from, comment=output.comment, root_id=output.root_id,
+                   accepted=accepted)
 
     def relative_path(self) -> str:
         if self.root_id == PROJECT_ROOT_ID:
@@ -101,6 +107,7 @@ class Entry:
             "sha256": self.sha256, "also": list(self.also), "executable": self.executable,
             "created_file": self.created_file, "created_from": self.created_from,
             "comment": None if self.comment == "html" else self.comment,
+            "accepted": self.accepted,
         }
         # Leave defaults out so lines stay short and diffs stay readable.
         data.update({k: v for k, v in optional.items()
@@ -253,6 +260,9 @@ def _entry(data: Mapping[str, Any], root_id: str, root: str, path: str) -> Entry
     created_from = data.get("created_from")
     if created_from is not None and not isinstance(created_from, int):
         raise TypeError("created_from: expected a number")
+    accepted = data.get("accepted")
+    if accepted is not None and not isinstance(accepted, str):
+        raise TypeError("accepted: expected a digest")
     full = path if root_id == PROJECT_ROOT_ID else posixpath.join(root, path)
     return Entry(path=full, grain=grain, platforms=_strings(data.get("platforms", [])),
                  sources=_strings(data.get("sources", [])), sha256=data["sha256"], root=root,
@@ -260,7 +270,7 @@ def _entry(data: Mapping[str, Any], root_id: str, root: str, path: str) -> Entry
                  syntax=data.get("syntax"), executable=bool(data.get("executable", False)),
                  created_file=bool(data.get("created_file", False)), created_from=created_from,
                  comment=str(data.get("comment", "html")), root_id=root_id,
-                 also=_strings(data.get("also", [])))
+                 also=_strings(data.get("also", [])), accepted=accepted)
 
 
 def _place_v2(data: Mapping[str, Any], roots: RootTable) -> tuple[str, str, str] | str:

@@ -17,6 +17,7 @@ from typing import Literal
 
 import merge3
 
+from aiwg.conflicts import finish_merge, has_markers
 from aiwg.hosts import FileChange as FileChange  # re-exported: apply and report use it
 from aiwg.hosts import Host, Hosts
 from aiwg.manifest import Entry, Manifest, StateDir, payload_digest
@@ -24,10 +25,13 @@ from aiwg.outputs import Grain, Output, canonical_json
 
 ActionKind = Literal[
     "create", "update", "unchanged", "keep-edited", "merge", "conflict", "delete",
-    "skip-unmanaged", "missing", "forget",
+    "skip-unmanaged", "missing", "forget", "accepted",
 ]
-# Actions after which the disk matches the library for that output.
-IN_SYNC: frozenset[str] = frozenset({"unchanged"})
+# Actions after which the disk matches the library for that output ("accepted": a hand edit
+# recorded as intended, against a library render that has not changed since).
+IN_SYNC: frozenset[str] = frozenset({"unchanged", "accepted"})
+# The note of a conflict the person finished by hand; the result is recorded as accepted.
+FINISHED_MERGE = "your merge carries the library change: resolved"
 
 
 @dataclass(frozen=True)
@@ -121,21 +125,37 @@ def decide(desired: bytes | None, entry: Entry | None, current: bytes | None,
             return "missing", None, "deleted by hand; --force recreates it"
         if current == desired:
             return "unchanged", None, ""
-        if entry.owns(payload_digest(current)):
+        on_record = entry.owns(payload_digest(current))
+        if on_record and entry.accepted is None:
             return "update", desired, ""
         if flags.force:
             return "update", desired, "hand edit overwritten (--force)"
-        if entry.owns(payload_digest(desired)):
-            return "keep-edited", None, "edited by hand; kept"
-        merged = merge_three_way(grain, base, desired, current) if base is not None else None
+        # Whether the library still renders what the disk was last reconciled with (`base`).
+        if (payload_digest(desired) == entry.accepted if entry.accepted
+                else entry.owns(payload_digest(desired))):
+            if on_record:
+                return "accepted", None, "edited by hand and accepted; kept"
+            return "keep-edited", None, "edited by hand; kept (`aiwg accept` or `aiwg pull`)"
+        markers = has_markers(current)
+        merged = (merge_three_way(grain, base, desired, current)
+                  if base is not None and not markers else None)
+        finished = (finish_merge(base, desired, current)
+                    if merged is None and base is not None else None)
+        if finished == current:
+            return "accepted", None, FINISHED_MERGE
+        if finished is not None:
+            return "merge", finished, FINISHED_MERGE
         if merged is None:
             why = "" if base is not None else " (no base copy to merge from)"
-            return "conflict", None, f"hand edit conflicts with the library change{why}; kept"
+            if markers:
+                why += "; conflict markers are still in it"
+            return "conflict", None, (f"hand edit conflicts with the library change{why}; kept "
+                                      "(`aiwg resolve` shows the three versions)")
         return "merge", merged, "library change merged with the hand edit"
     assert entry is not None
     if current is None:
         return "forget", None, "already gone"
-    if entry.owns(payload_digest(current)) or flags.force:
+    if (entry.owns(payload_digest(current)) and entry.accepted is None) or flags.force:
         return "delete", None, "no longer rendered"
     return "forget", None, "no longer rendered, but edited by hand: kept and no longer managed"
 
@@ -161,7 +181,7 @@ class Planner:
     def _base(self, entry: Entry | None) -> bytes | None:
         if entry is None:
             return None
-        for digest in entry.digests:
+        for digest in (entry.accepted, *entry.digests) if entry.accepted else entry.digests:
             base = self.store.get(digest)
             if base is not None:
                 return base
@@ -204,15 +224,25 @@ class Planner:
             return
         desired = output.payload()
         digest = payload_digest(desired)
+        accepted: str | None = None
+        # What stays on disk when it is not the render: the person's accepted bytes, recorded
+        # with the render they were reconciled with, so the next run sees them as up to date.
+        # A merge into an unaccepted edit stays drift until the person accepts or pulls it.
+        kept = action.current if action.kind == "accepted" else (
+            action.result if action.kind == "merge" and entry is not None
+            and (entry.accepted or action.note == FINISHED_MERGE) else None)
         if action.kind == "keep-edited" and entry is not None:
-            digest = entry.sha256
+            digest, accepted = entry.sha256, entry.accepted
+        elif kept is not None:
+            digest, accepted = payload_digest(kept), digest
+            self.bases[digest] = kept
         created = entry.created_file if entry is not None else (
             host.before is None and not adopted)
         created_from = (entry.created_from if entry is not None
                         else self.hosts.created_from(host, output))
         self.after.entries[action.identity] = Entry.for_output(output, digest, created,
-                                                               created_from)
-        self.bases[digest] = desired
+                                                               created_from, accepted)
+        self.bases[accepted or digest] = desired
 
     def file_changes(self) -> dict[str, FileChange]:
         return self.hosts.file_changes()

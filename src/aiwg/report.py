@@ -13,10 +13,11 @@ from typing import Any
 from aiwg.outputs import Loss
 from aiwg.plan import Action, FileChange, Plan
 
-SUMMARY_ORDER = ("create", "update", "merge", "unchanged", "keep-edited", "conflict",
+SUMMARY_ORDER = ("create", "update", "merge", "unchanged", "accepted", "keep-edited", "conflict",
                  "delete", "forget", "missing", "skip-unmanaged")
 SUMMARY_WORDS = {
     "create": "created", "update": "updated", "merge": "merged", "unchanged": "unchanged",
+    "accepted": "kept (accepted edit)",
     "keep-edited": "kept (edited)", "conflict": "conflicts", "delete": "deleted",
     "forget": "released (edited)", "missing": "missing", "skip-unmanaged": "skipped (unmanaged)",
 }
@@ -25,7 +26,8 @@ PLANNED_WORDS = {
     "forget": "to release",
 }
 STATUS_WORDS = {
-    "unchanged": "up to date", "create": "not deployed", "update": "outdated",
+    "unchanged": "up to date", "accepted": "up to date (accepted edit)",
+    "create": "not deployed", "update": "outdated",
     "merge": "edited (mergeable)", "keep-edited": "edited", "conflict": "edited (conflict)",
     "missing": "missing", "delete": "orphaned", "forget": "orphaned (edited)",
     "skip-unmanaged": "unmanaged",

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from aiwg import console, report
 from aiwg.apply import apply_plan, locked
 from aiwg.commands.platforms import lifecycle_warning
+from aiwg.conflicts import record_conflicts
 from aiwg.engine import Context, Mode, Run, prepare
 from aiwg.errors import EXIT_DIFFERENCES, EXIT_OK, UsageError
 from aiwg.plan import Flags
@@ -56,6 +57,10 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
                 console.error("nothing written")
                 return EXIT_DIFFERENCES
             applied = apply_plan(planned.plan, planned.roots)
+            for side in record_conflicts(planned.plan):
+                shown = side.relative_to(context.project_root) if side.is_relative_to(
+                    context.project_root) else side
+                console.warn(f"conflict: the three versions are in {shown}")
     if mode != "remove":
         _warn_lifecycle(context, planned.platforms)
     plan = planned.plan
