@@ -117,9 +117,9 @@ def test_accept_of_a_path_aiwg_does_not_render_is_a_usage_error(tmp_path: Path) 
 def test_accept_dry_run_writes_nothing(tmp_path: Path) -> None:
     project = _project(tmp_path)
     _edit(project / "AGENTS.md", "Line 8.", "Line 8, by hand.")
-    manifest = (project / ".aiwg/manifest.json").read_bytes()
+    manifest = (project / ".aiwg/manifest.jsonl").read_bytes()
     assert aiwg(project, "accept", "AGENTS.md", "--dry-run").exit_code == 0
-    assert (project / ".aiwg/manifest.json").read_bytes() == manifest
+    assert (project / ".aiwg/manifest.jsonl").read_bytes() == manifest
     assert aiwg(project, "diff", "--check").exit_code == 1
 
 

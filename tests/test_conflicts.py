@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aiwg.conflicts import finish_merge, has_markers, side_file, with_markers
+from aiwg.manifest import StateDir
 
 CONFIG = "[library]\nbuiltin = false\n[select]\ntags = []\n"
 BODY = "".join(f"Line {i}.\n" for i in range(1, 9))
@@ -40,8 +41,8 @@ def test_conflict_writes_the_three_versions_to_a_side_file_not_the_live_file(
     result = aiwg(project, "sync")
     assert result.exit_code == 1
     assert deployed.read_bytes() == edited
-    side = side_file(project / ".aiwg", RULE)
-    assert "three versions are in .aiwg/conflicts/" in result.stderr
+    side = side_file(StateDir(project / ".aiwg"), RULE)
+    assert "three versions are in .aiwg/local/conflicts/" in result.stderr
     view = side.read_text()
     assert "<<<<<<< disk (your edit)\nLine 4 by hand.\n" in view
     assert "||||||| base (what aiwg last wrote)\nLine 4.\n" in view
@@ -55,7 +56,7 @@ def test_hand_merge_then_accept_ends_green_and_keeps_the_merge(tmp_path: Path) -
     merged = deployed.read_text().replace("Line 4 by hand.", "Line 4, my own way.")
     deployed.write_text(merged)
     assert aiwg(project, "accept", RULE).exit_code == 0
-    assert not side_file(project / ".aiwg", RULE).exists()
+    assert not side_file(StateDir(project / ".aiwg"), RULE).exists()
     assert aiwg(project, "sync").exit_code == 0
     assert aiwg(project, "diff", "--check").exit_code == 0
     assert deployed.read_text() == merged
@@ -70,7 +71,7 @@ def test_hand_merge_that_carries_the_library_change_is_resolved_by_the_next_sync
     deployed.write_text(merged)
     synced = aiwg(project, "sync")
     assert synced.exit_code == 0, synced.stdout + synced.stderr
-    assert not side_file(project / ".aiwg", RULE).exists()
+    assert not side_file(StateDir(project / ".aiwg"), RULE).exists()
     assert aiwg(project, "diff", "--check").exit_code == 0
     assert deployed.read_text() == merged
 
@@ -116,7 +117,7 @@ def test_force_still_ends_a_conflict_and_removes_its_side_file(tmp_path: Path) -
     project, _, _ = _conflicted(tmp_path)
     assert aiwg(project, "sync").exit_code == 1
     assert aiwg(project, "sync", "--force").exit_code == 0
-    assert not (project / ".aiwg/conflicts").exists()
+    assert not (project / ".aiwg/local/conflicts").exists()
     assert aiwg(project, "diff", "--check").exit_code == 0
 
 

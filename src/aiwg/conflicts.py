@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import merge3
 
 if TYPE_CHECKING:
-    from aiwg.plan import Plan
+    from aiwg.manifest import StateDir
+    from aiwg.plan import Action, Plan
 
 DISK_LABEL = "disk (your edit)"
 BASE_LABEL = "base (what aiwg last wrote)"
@@ -86,17 +87,17 @@ def _carries(base: Sequence[str], library: Sequence[str], disk: Sequence[str]) -
     return not any(line in kept and line not in added for line in removed)
 
 
-def side_file(state_path: Path, identity: str) -> Path:
-    """Where the three-way view of one output's conflict is kept, under the state folder."""
+def side_file(state: StateDir, identity: str) -> Path:
+    """Where the three-way view of one output's conflict is kept: local state, never committed."""
     safe = identity.lstrip("/").replace("#", ".").replace(":", "-")
     safe = re.sub(r'[\\"<>|?*\[\]]', "_", safe).replace("..", "_")
-    return state_path / "conflicts" / f"{safe}.diff3"
+    return state.local_dir / "conflicts" / f"{safe}.diff3"
 
 
-def write_side_file(state_path: Path, identity: str, view: bytes) -> Path:
+def write_side_file(state: StateDir, identity: str, view: bytes) -> Path:
     from aiwg.apply import atomic_write
 
-    path = side_file(state_path, identity)
+    path = side_file(state, identity)
     try:
         if path.read_bytes() == view:
             return path
@@ -106,16 +107,29 @@ def write_side_file(state_path: Path, identity: str, view: bytes) -> Path:
     return path
 
 
-def remove_side_file(state_path: Path, identity: str) -> bool:
+def remove_side_file(state: StateDir, identity: str) -> bool:
     from aiwg.apply import _remove_empty_parents
 
-    path = side_file(state_path, identity)
+    path = side_file(state, identity)
     try:
         path.unlink()
     except FileNotFoundError:
         return False
-    _remove_empty_parents(path, state_path)
+    _remove_empty_parents(path, state.local_dir)
     return True
+
+
+def three_way_view(state: StateDir, action: Action) -> bytes:
+    """A conflict's disk version with diff3 markers against the base and the library."""
+    assert action.desired is not None and action.current is not None
+    entry = action.entry
+    base = None
+    if entry is not None:
+        for digest in (entry.accepted or entry.sha256, *entry.digests):
+            base = state.read_base(digest)
+            if base is not None:
+                break
+    return with_markers(base or b"", action.desired, action.current)
 
 
 def record_conflicts(plan: Plan) -> list[Path]:
@@ -124,11 +138,8 @@ def record_conflicts(plan: Plan) -> list[Path]:
     written = []
     for action in plan.actions:
         if action.kind != "conflict":
-            remove_side_file(plan.state.path, action.identity)
+            remove_side_file(plan.state, action.identity)
             continue
-        assert action.desired is not None and action.current is not None
-        entry = action.entry
-        base = plan.state.read_base(entry.accepted or entry.sha256) if entry else None
-        view = with_markers(base or b"", action.desired, action.current)
-        written.append(write_side_file(plan.state.path, action.identity, view))
+        view = three_way_view(plan.state, action)
+        written.append(write_side_file(plan.state, action.identity, view))
     return written

@@ -69,5 +69,5 @@ def record(run: Run, entries: Mapping[str, Entry], blobs: Iterable[bytes]) -> bo
                 {payload_digest(blob): blob for blob in blobs})
     changed = apply_plan(plan, {})
     for identity in entries:
-        remove_side_file(run.plan.state.path, identity)
+        remove_side_file(run.plan.state, identity)
     return changed

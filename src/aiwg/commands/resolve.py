@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from aiwg import console
 from aiwg.apply import apply_plan, locked
 from aiwg.commands.edits import actions_at
-from aiwg.conflicts import has_markers, with_markers, write_side_file
+from aiwg.conflicts import has_markers, three_way_view, write_side_file
 from aiwg.engine import Context, prepare
 from aiwg.errors import EXIT_DIFFERENCES, EXIT_OK, UsageError
 from aiwg.formats.block import write_block
@@ -34,10 +34,8 @@ def run(context: Context, paths: Sequence[str], *, scope: Scope = "project",
         changes: dict[str, FileChange] = {}
         for action in conflicts:
             assert action.current is not None and action.desired is not None
-            entry = action.entry
-            base = state.read_base(entry.accepted or entry.sha256) if entry else None
-            view = with_markers(base or b"", action.desired, action.current)
-            side = write_side_file(state.path, action.identity, view)
+            view = three_way_view(state, action)
+            side = write_side_file(state, action.identity, view)
             if not markers:
                 console.line(f"# {action.identity} (also in {side})")
                 console.diff(view.decode("utf-8").splitlines(keepends=True))
@@ -47,7 +45,7 @@ def run(context: Context, paths: Sequence[str], *, scope: Scope = "project",
                                  f"by hand using {side}, then `aiwg accept {action.path}`")
             if has_markers(action.current):
                 continue
-            ref = action.output or entry
+            ref = action.output or action.entry
             assert ref is not None
             destination = safe_destination(ref.root, ref.path)
             before = destination.read_bytes()
