@@ -78,8 +78,9 @@ def test_uv_tool_install_of_the_wheel_runs_and_deploys(wheel: Path, tmp_path: Pa
     deployed = _run([str(aiwg), "deploy", "--platform", "claude-code", "--project", str(project)],
                     tmp_path)
     assert deployed.returncode == 0, deployed.stderr
-    assert (project / ".aiwg" / "manifest.jsonl").is_file()
     assert any((project / ".claude").rglob("*.md"))
+    check = _run([str(aiwg), "diff", "--check", "--project", str(project)], tmp_path)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 @pytest.fixture
