@@ -1,7 +1,8 @@
 """aiwg as people install and wire it: the wheel, a tool install, the pre-commit hook, the Action.
 
-These run the real tools (pip, uv, pre-commit, bash) against this checkout, so they are slower
-than the rest of the suite; each builds or installs once per session.
+These run the real tools (pip, uv, pre-commit, bash) against this checkout and take about a
+minute, so they run in CI (where `CI` is set) and when `AIWG_SLOW_TESTS=1`, not on every local
+run of the suite.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+pytestmark = pytest.mark.skipif(
+    not (os.environ.get("CI") or os.environ.get("AIWG_SLOW_TESTS")),
+    reason="installs real packages; runs in CI or with AIWG_SLOW_TESTS=1")
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
