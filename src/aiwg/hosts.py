@@ -86,6 +86,17 @@ def read_part(path: str, host: str | None, grain: Grain, block: str,
     return None if value is MISSING else canonical_json(value).encode("utf-8")
 
 
+def _edit_block(text: str, action: Action, ref: Output | Entry) -> str:
+    """The host text with the block written or removed; marker trouble is the file's problem."""
+    try:
+        if action.kind == "delete":
+            return remove_block(text, ref.block, ref.comment)
+        assert action.result is not None
+        return write_block(text, ref.block, action.result.decode("utf-8"), ref.comment)
+    except BlockError as error:
+        raise InputError(f"{ref.path}: {error}") from None
+
+
 def _own_link(root: str, path: str) -> Path | None:
     """The output path itself, when it is a symlink (its folder resolved), else None."""
     lexical = Path(root) / path if not os.path.isabs(path) else Path(path)
@@ -220,11 +231,7 @@ class Hosts:
             return
         text = self.text(host) or ""
         if action.grain == "block":
-            if action.kind == "delete":
-                text = remove_block(text, ref.block, ref.comment)
-            else:
-                assert action.result is not None
-                text = write_block(text, ref.block, action.result.decode("utf-8"), ref.comment)
+            text = _edit_block(text, action, ref)
         elif action.grain == "entry":
             text = self._edit_entry(host, action, ref)
         else:

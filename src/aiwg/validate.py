@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aiwg.errors import Problem
+from aiwg.formats.block import content_problem
 from aiwg.items import COMMON_FIELDS, HOOK_EVENTS, SEVERITIES, YAML_KINDS, Item
 from aiwg.library import LIST_FIELDS, Library
 
@@ -136,6 +137,7 @@ class _ItemCheck:
         for platform, block in self.item.overrides.items():
             self.check_unknown_fields(block, platform)
         self.check_targets()
+        self.check_body()
         if self.item.kind == "mcp":
             self.check_mcp()
         if self.item.kind == "hook":
@@ -143,10 +145,14 @@ class _ItemCheck:
                 self.report(key, message)
         return self.problems
 
-    def report(self, key: str, message: str, parent: str | None = None) -> None:
+    def _key_lines(self) -> KeyLines:
         if self._lines is None:
             self._lines = KeyLines(self.item.source, whole_file=self.item.kind in YAML_KINDS)
-        line = (self._lines.line(parent, key) if parent else self._lines.line(key))
+        return self._lines
+
+    def report(self, key: str, message: str, parent: str | None = None) -> None:
+        lines = self._key_lines()
+        line = (lines.line(parent, key) if parent else lines.line(key))
         name = f"{parent}.{key}" if parent else key
         self.problems.append(Problem.at(self.item.source, message, line=line, field=name))
 
@@ -190,6 +196,23 @@ class _ItemCheck:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
             if close:
                 self.report(key, f"unknown field {key!r}; did you mean {close[0]!r}?", parent)
+
+    def check_body(self) -> None:
+        """A body aggregated into a managed block must not hold a line that reads as a marker."""
+        if self.item.kind in YAML_KINDS:
+            return
+        description = self.item.meta.get("description")
+        if isinstance(description, str) and content_problem(description.strip()) is not None:
+            self.report("description", "expected a description, got an aiwg marker line")
+        lines = self._key_lines().lines
+        body_start = self._key_lines().end + 1
+        problem = content_problem("\n".join(lines[body_start:]))
+        if problem is not None:
+            index, why = problem
+            fix = ("put it inside a ``` fence" if "marker" in why else "close it with a line of "
+                   "the same fence characters")
+            self.problems.append(Problem.at(self.item.source, f"this line {why}; {fix}",
+                                            line=body_start + index + 1, field="body"))
 
     def check_targets(self) -> None:
         if self.known_platforms is None:

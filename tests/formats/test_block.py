@@ -3,6 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aiwg.formats.block import BlockError, read_block, remove_block, write_block
+from aiwg.formats.fences import unclosed_fence
 
 USER_TEXT = "# My project\n\nHand-written notes.\n"
 
@@ -63,3 +64,124 @@ def test_property_user_text_survives_write_and_remove(user: list[str], one: list
     assert read_block(second, "rules") == "".join(x + "\n" for x in two)
     assert second.startswith(text)
     assert remove_block(second, "rules") == text
+
+
+# --- defect 8: marker lines inside fenced code are text ---------------------------------------
+
+BEGIN, END = "<!-- aiwg:begin rules -->", "<!-- aiwg:end rules -->"
+FENCED_EXAMPLE = f"Here is how a block looks:\n\n```markdown\n{BEGIN}\n...\n{END}\n```\n"
+
+
+def test_defect_8_a_fenced_example_in_the_persons_text_is_not_a_marker() -> None:
+    for fence in ("```", "~~~", "````", "```html title=x", "  ~~~~~ md"):
+        char = fence.strip()[0]
+        closer = char * len(fence.strip().split()[0])
+        text = f"# Notes\n\n{fence}\n{BEGIN}\n{END}\n{closer}\n"
+        assert read_block(text, "rules") is None
+        written = write_block(text, "rules", "x\n")
+        assert read_block(written, "rules") == "x\n"
+        assert remove_block(written, "rules") == text
+
+
+def test_defect_8_a_fenced_example_in_the_block_content_is_not_a_marker() -> None:
+    text = write_block("mine\n", "rules", FENCED_EXAMPLE)
+    assert read_block(text, "rules") == FENCED_EXAMPLE
+    again = write_block(text, "rules", FENCED_EXAMPLE + "more\n")
+    assert read_block(again, "rules") == FENCED_EXAMPLE + "more\n"
+    assert remove_block(again, "rules") == "mine\n"
+
+
+def test_defect_8_a_fence_shorter_than_its_opener_does_not_close_it() -> None:
+    content = f"````\n```\n{END}\n```\n````\n"
+    text = write_block("", "rules", content)
+    assert read_block(text, "rules") == content
+
+
+def test_defect_8_content_that_would_break_the_markers_is_refused() -> None:
+    with pytest.raises(BlockError, match=r"line 2 .* marker line outside fenced code"):
+        write_block("mine\n", "rules", f"text\n{END}\n")
+    with pytest.raises(BlockError, match=r"line 1 .*never closed"):
+        write_block("mine\n", "rules", "```\ncode\n")
+    with pytest.raises(BlockError, match="marker"):
+        write_block("mine\n", "rules", "<!-- aiwg:begin other -->\n")
+
+
+def test_defect_8_an_unclosed_fence_is_refused_before_a_block_is_added_after_it() -> None:
+    with pytest.raises(BlockError, match="line 2 opens a code fence that is never closed"):
+        write_block("notes\n```\nforgot to close\n", "rules", "x\n")
+
+
+def test_defect_8_an_unclosed_fence_added_above_the_block_does_not_hide_it() -> None:
+    written = "notes\n```\nforgot to close\n" + write_block("", "rules", "x\n")
+    assert read_block(written, "rules") == "x\n"
+    assert read_block(write_block(written, "rules", "y\n"), "rules") == "y\n"
+    assert remove_block(written, "rules") == "notes\n```\nforgot to close\n"
+
+
+def test_defect_8_a_fence_left_open_inside_the_block_still_ends_at_its_marker() -> None:
+    text = f"a\n{BEGIN}\n```\nhand edit\n{END}\nafter\n"
+    assert read_block(text, "rules") == "```\nhand edit\n"
+    assert remove_block(text, "rules") == "a\nafter\n"
+
+
+def test_defect_8_broken_markers_outside_fences_name_the_line() -> None:
+    with pytest.raises(BlockError, match="line 3"):
+        read_block(f"a\n{BEGIN}\n{BEGIN}\n{END}\n", "rules")
+    with pytest.raises(BlockError, match="line 2"):
+        read_block(f"a\n{END}\n", "rules")
+
+
+_PLAIN = st.text(alphabet="ab #-`~\t", max_size=8).filter(
+    lambda line: not line.lstrip(" ").startswith(("```", "~~~")))
+_MARKERS = st.sampled_from([BEGIN, END, "<!-- aiwg:begin other -->", "# aiwg:end rules"])
+_OPENERS = st.sampled_from(["```", "~~~", "````", "```python", "~~~~ sh", "  ```", "```` md"])
+
+
+@st.composite
+def _fenced(draw: st.DrawFn, closed: bool = True, markers: bool = True) -> list[str]:
+    opener = draw(_OPENERS)
+    run = opener.strip().split()[0].rstrip("pythonmd")
+    other = "~~~" if run[0] == "`" else "```"
+    inside = st.one_of(_PLAIN, _MARKERS, st.just(other)) if markers else _PLAIN
+    lines = [opener, *draw(st.lists(inside, max_size=4))]
+    return [*lines, run] if closed else lines
+
+
+@st.composite
+def _document(draw: st.DrawFn, trailing_open: bool = False) -> str:
+    segments = draw(st.lists(st.one_of(_PLAIN.map(lambda line: [line]), _fenced()), max_size=5))
+    lines = [line for segment in segments for line in segment]
+    if trailing_open and draw(st.booleans()):
+        lines.extend(draw(_fenced(closed=False, markers=False)))
+    return "".join(line + "\n" for line in lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_document(trailing_open=True), _document(), _document(), st.booleans())
+def test_defect_8_property_text_outside_survives_with_fenced_markers(
+        user: str, one: str, two: str, crlf: bool) -> None:
+    if crlf:
+        user = user.replace("\n", "\r\n")
+    if unclosed_fence(user.split("\n")) is not None:
+        with pytest.raises(BlockError, match="never closed"):
+            write_block(user, "rules", one)
+        return
+    first = write_block(user, "rules", one)
+    second = write_block(first, "rules", two)
+    assert read_block(second, "rules") == two
+    assert second.startswith(user)
+    assert remove_block(second, "rules") == user
+
+
+@settings(max_examples=300, deadline=None)
+@given(_document(), _document(trailing_open=True), _document(), _document())
+def test_defect_8_property_text_after_the_block_survives(
+        before: str, after: str, one: str, two: str) -> None:
+    host = write_block(before, "rules", one) + after
+    rewritten = write_block(host, "rules", two)
+    assert read_block(rewritten, "rules") == two
+    assert rewritten.startswith(before) and rewritten.endswith(after)
+    removed = remove_block(rewritten, "rules")
+    # Only the blank line aiwg put between the text and its block may stay or go.
+    assert removed in (before + after, before + after[1:], before[:-1] + after,
+                       before + "\n" + after)
