@@ -1,4 +1,4 @@
-"""Write a synthetic library with N items of each kind (rules, agents, commands, skills, MCP)."""
+"""Write a synthetic library: N rules and N/10 agents, commands, skills and MCP servers."""
 
 from __future__ import annotations
 
@@ -39,14 +39,19 @@ def mcp(i: int) -> str:
 
 
 def generate(root: Path, count: int) -> None:
-    for kind, make, suffix in (("rules", rule, ".md"), ("agents", agent, ".md"),
-                               ("commands", command, ".md"), ("mcp", mcp, ".yaml")):
+    """The work unit of the performance issue: N rules and N/10 agents, commands, skills and MCP
+    servers (at least one of each)."""
+    others = max(1, count // 10)
+    for kind, make, suffix, how_many in (("rules", rule, ".md", count),
+                                         ("agents", agent, ".md", others),
+                                         ("commands", command, ".md", others),
+                                         ("mcp", mcp, ".yaml", others)):
         folder = root / kind
         folder.mkdir(parents=True, exist_ok=True)
         prefix = {"rules": "rule", "agents": "agent", "commands": "command", "mcp": "server"}[kind]
-        for i in range(count):
+        for i in range(how_many):
             (folder / f"{prefix}-{i:04d}{suffix}").write_text(make(i), encoding="utf-8")
-    for i in range(count):
+    for i in range(others):
         folder = root / "skills" / f"skill-{i:04d}"
         (folder / "references").mkdir(parents=True, exist_ok=True)
         (folder / "SKILL.md").write_text(skill(i), encoding="utf-8")

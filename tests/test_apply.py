@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from aiwg.apply import atomic_write, locked
+from aiwg.apply import locked
+from aiwg.atomic import atomic_write
 from aiwg.errors import LockedError
 from aiwg.manifest import StateDir
 

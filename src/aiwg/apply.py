@@ -1,131 +1,101 @@
-"""Carry out a plan: atomic writes under a lock, the manifest last.
+"""Carry out a plan: every file written (a rename each), all made durable together, the manifest last.
 
-A run killed at any point leaves every file either old or new (each write is a rename), and the
-manifest still describes the old state, so the next run sees the new files as already rendered
-and converges without touching them again.
+A run killed at any point leaves every file either old or new, and the manifest still describes
+the old state, so the next run sees the new files as already rendered and converges without
+touching them again. The same holds after a power loss: the files are durable before the
+manifest that records them is written (see `atomic`).
+
+Each file is re-read just before it is replaced or deleted: a save made since planning (during
+the confirm prompt, by an editor, by the platform itself) stops the run before it is overwritten.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
-import time
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aiwg.errors import LockedError
-from aiwg.manifest import StateDir
+from aiwg.atomic import (
+    DEFAULT_MODE,
+    Batch,
+    atomic_write,
+    clean_temporaries,
+    mode_for,
+    read_regular,
+)
+from aiwg.errors import EXIT_DIFFERENCES, AiwgError
+from aiwg.lock import LOCK_TIMEOUT_SECONDS, locked
 
 if TYPE_CHECKING:
     from aiwg.plan import FileChange, Plan
 
-DEFAULT_MODE = 0o644
-LOCK_TIMEOUT_SECONDS = 60.0
+__all__ = ["LOCK_TIMEOUT_SECONDS", "ChangedOnDiskError", "apply_plan", "locked"]
+
+Progress = Callable[[int], None]
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+class ChangedOnDiskError(AiwgError):
+    """A file changed between planning and writing it; the run stopped before overwriting it."""
+
+    exit_code = EXIT_DIFFERENCES
 
 
-def _mode_for(destination: Path, executable: bool | None) -> int:
+def _ensure_unchanged(change: FileChange, written: int) -> None:
+    """Stop before replacing or deleting a file that is no longer what the plan was made from."""
+    destination = change.destination
     try:
-        mode = destination.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = DEFAULT_MODE & ~_umask()
-    if executable:
-        mode |= (mode & 0o444) >> 2  # add x wherever r is set
-    elif executable is False:
-        mode &= ~0o111
-    return mode
+        info: os.stat_result | None = os.lstat(destination)
+    except (FileNotFoundError, NotADirectoryError):
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode) and change.after is not None:
+        # A write goes to a real path (links were resolved when planning): a link there is new.
+        # (Deleting an output the person replaced with a link removes the link itself.)
+        raise ChangedOnDiskError(f"{change.path}: replaced by a symlink after aiwg read it; "
+                                 "stopped before writing it (manifest not updated)")
+    now = None if info is None else read_regular(destination, change.path)
+    if now != change.before:
+        what = "appeared" if change.before is None else (
+            "was deleted" if now is None else "changed")
+        done = f"{written} file(s) already written" if written else "nothing written"
+        raise ChangedOnDiskError(
+            f"{change.path}: {what} on disk after aiwg read it; stopped before overwriting it "
+            f"({done}, manifest not updated). Run the command again to plan from the new bytes.")
 
 
-def atomic_write(destination: Path, data: bytes, mode: int | None = None) -> None:
-    """Write via a temporary file in the same folder and a rename, keeping the file's mode."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    final_mode = mode if mode is not None else _mode_for(destination, None)
-    fd, temp = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.",
-                                suffix=".aiwg-tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, final_mode)
-        os.replace(temp, destination)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-
-
-def _remove_empty_parents(path: Path, stop: Path) -> None:
+def _remove_empty_parents(path: Path, stop: Path, batch: Batch) -> None:
     """Remove folders aiwg emptied (a deleted skill's folder), never the root or above it."""
     folder = path.parent
     while folder != stop and stop in folder.parents:
         try:
-            folder.rmdir()
+            batch.remove_folder(folder)
         except OSError:
             return
         folder = folder.parent
 
 
-def apply_file(change: FileChange, root: Path) -> None:
+def apply_file(change: FileChange, root: Path, batch: Batch, written: int = 0) -> None:
+    """Write or delete one file; a file whose bytes match but whose mode does not is chmodded."""
     if not change.changed:
         return
+    _ensure_unchanged(change, written)
+    destination = change.destination
     if change.after is None:
-        with contextlib.suppress(FileNotFoundError):
-            change.destination.unlink()
-        _remove_empty_parents(change.destination, root)
+        batch.delete(destination)
+        _remove_empty_parents(destination, Path(os.path.realpath(root)), batch)
         return
-    atomic_write(change.destination, change.after,
-                 _mode_for(change.destination, change.executable))
-
-
-@contextlib.contextmanager
-def locked(state: StateDir, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
-    """Serialise runs on one scope: a second run waits for the first, then sees its result."""
-    state.path.mkdir(parents=True, exist_ok=True)
-    handle = open(state.lock_file, "a+b")  # noqa: SIM115 - held for the whole block
-    try:
-        _acquire(handle.fileno(), timeout, state.lock_file)
-        yield
-    finally:
-        handle.close()  # closing releases the lock
-
-
-def _acquire(fd: int, timeout: float, where: Path) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise LockedError(f"{where}: another aiwg run holds the lock") from None
-                time.sleep(0.05)
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise LockedError(f"{where}: another aiwg run holds the lock; "
-                                  f"waited {timeout:.0f}s") from None
-            time.sleep(0.05)
+    mode = mode_for(destination, change.executable)
+    if change.after == change.before:
+        batch.chmod(destination, mode)
+    else:
+        batch.write(destination, change.after, mode)
 
 
 def _store_bases(plan: Plan) -> None:
-    """Bases are local state (one SQLite file), written before the manifest that needs them."""
+    """Bases are local state (one SQLite file; its commit is synced), written before the
+    manifest that needs them."""
     plan.state.bases().update(plan.bases)
 
 
@@ -137,36 +107,51 @@ def _collect_garbage(plan: Plan) -> None:
     plan.state.bases().update({}, keep)
 
 
-def _write_side_files(plan: Plan) -> None:
+def _write_side_files(plan: Plan, batch: Batch) -> None:
     """`.aiwg/.gitignore` and `.gitattributes`, written once (a person may extend them)."""
     for path, data in plan.state.side_files().items():
         if not os.path.lexists(path):
-            atomic_write(path, data, DEFAULT_MODE)
+            batch.write(path, data, DEFAULT_MODE)
 
 
-def apply_plan(plan: Plan, root_of: dict[str, Path]) -> bool:
-    """Write every changed file, then the bases, then the manifest. True if anything changed.
+def _clean_leftovers(plan: Plan) -> None:
+    """Temp files of a killed run, next to the files this run writes and in aiwg's state."""
+    owned = {(change.destination.parent, change.destination.name)
+             for change in plan.files.values()}
+    owned.update((path.parent, path.name)
+                 for path in (plan.state.manifest_file, *plan.state.side_files()))
+    clean_temporaries({folder for folder, _ in owned}, owned)
 
-    `root_of` maps each changed path to the root it must stay inside (for empty-folder cleanup).
+
+def apply_plan(plan: Plan, root_of: dict[str, Path], progress: Progress | None = None) -> bool:
+    """Write every changed file, then the bases, sync them, then the manifest. True if anything
+    changed.
+
+    `root_of` maps each changed path to the root it must stay inside (for empty-folder cleanup);
+    `progress` is told how many files have been handled so far.
     """
-    changed = False
+    _clean_leftovers(plan)
+    batch = Batch()
+    written = 0
     for path, change in plan.files.items():
         if change.changed:
-            apply_file(change, root_of[path])
-            changed = True
+            apply_file(change, root_of[path], batch, written)
+            written += 1
+            if progress is not None:
+                progress(written)
     new_manifest = plan.manifest_after.to_bytes()
-    try:
-        old_manifest: bytes | None = plan.state.manifest_file.read_bytes()
-    except FileNotFoundError:
-        old_manifest = None
+    old_manifest = read_regular(plan.state.manifest_file)
     legacy = plan.state.legacy_manifest_file.exists()
     if not plan.manifest_after.entries and old_manifest is None and not legacy:
-        return changed
+        batch.make_durable()
+        return written > 0
     _store_bases(plan)
     if new_manifest != old_manifest or legacy:
-        _write_side_files(plan)
+        _write_side_files(plan, batch)
+    batch.make_durable()  # the files before the manifest that records them
+    if new_manifest != old_manifest or legacy:
         atomic_write(plan.state.manifest_file, new_manifest, DEFAULT_MODE)
         _collect_garbage(plan)
         plan.state.retire_legacy()
-        changed = True
-    return changed
+        return True
+    return written > 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aiwg.atomic import is_executable, read_regular
 from aiwg.errors import InputError
 from aiwg.formats.block import BlockError, read_block, remove_block, write_block
 from aiwg.keyed import MISSING, DocumentError, KeyedEditor, editor_for, is_skeleton
@@ -34,10 +35,17 @@ class FileChange:
     after: bytes | None  # None: delete the file
     executable: bool | None = None
     platforms: tuple[str, ...] = ()
+    was_executable: bool | None = None  # the file on disk when planned; None when absent
 
     @property
     def changed(self) -> bool:
-        return self.before != self.after
+        """New bytes, or the same bytes with the executable bit to set or clear."""
+        return self.before != self.after or self.mode_changed
+
+    @property
+    def mode_changed(self) -> bool:
+        return (self.after is not None and self.executable is not None
+                and self.was_executable is not None and self.executable != self.was_executable)
 
 
 @dataclass
@@ -58,6 +66,7 @@ class Host:
     # Set when the output path itself is a symlink the person made: deleting the output removes
     # that link, never the file it points to.
     link: Path | None = None
+    was_executable: bool | None = None
 
 
 def _decode(path: str, data: bytes) -> str:
@@ -117,12 +126,12 @@ class Hosts:
         host = self.by_real.get(destination)
         if host is None:
             try:
-                before: bytes | None = destination.read_bytes()
-            except FileNotFoundError:
-                before = None
+                before = read_regular(destination, path)  # a pipe or device: refused, not read
+                executable = None if before is None else is_executable(destination)
             except OSError as error:
                 raise InputError(f"{path}: cannot read ({error.strerror})") from None
-            host = Host(path, destination, before, None, link=_own_link(root, path))
+            host = Host(path, destination, before, None, link=_own_link(root, path),
+                        was_executable=executable)
             self.by_real[destination] = host
         return host
 
@@ -288,7 +297,8 @@ class Hosts:
             else:
                 after = host.before
             changes[host.path] = FileChange(host.path, destination, host.before, after,
-                                            host.executable, tuple(sorted(host.platforms)))
+                                            host.executable, tuple(sorted(host.platforms)),
+                                            host.was_executable)
         return changes
 
 

@@ -204,6 +204,10 @@ class Planner:
         base = self._base(entry)
         current = self.hosts.current(host, ref, desired, base)
         kind, result, note = decide(desired, entry, current, base, ref.grain, self.flags)
+        if (kind == "unchanged" and output is not None and entry is not None
+                and host.was_executable == entry.executable != output.executable):
+            # `chmod +x` on a library script: the mode is part of what aiwg wrote.
+            kind, result, note = "update", desired, "executable bit changed in the library"
         action = Action(kind, identity, ref.path, ref.grain, platforms, desired, current,
                         result, note, output, entry)
         self.actions.append(action)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiwg import console
 from aiwg.adapters import Adapter, Registry
-from aiwg.apply import atomic_write
+from aiwg.atomic import atomic_write
 from aiwg.errors import EXIT_OK, UsageError
 
 CONFIG_NAME = "aiwg.toml"
