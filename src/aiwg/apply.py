@@ -11,7 +11,6 @@ the confirm prompt, by an editor, by the platform itself) stops the run before i
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 from collections.abc import Callable
@@ -32,7 +31,7 @@ from aiwg.lock import LOCK_TIMEOUT_SECONDS, locked
 if TYPE_CHECKING:
     from aiwg.plan import FileChange, Plan
 
-__all__ = ["LOCK_TIMEOUT_SECONDS", "ChangedOnDiskError", "apply_plan", "locked"]
+__all__ = ["LOCK_TIMEOUT_SECONDS", "ChangedOnDiskError", "apply_plan", "atomic_write", "locked"]
 
 Progress = Callable[[int], None]
 
@@ -65,8 +64,9 @@ def _ensure_unchanged(change: FileChange, written: int) -> None:
             f"({done}, manifest not updated). Run the command again to plan from the new bytes.")
 
 
-def _remove_empty_parents(path: Path, stop: Path, batch: Batch) -> None:
+def _remove_empty_parents(path: Path, stop: Path, batch: Batch | None = None) -> None:
     """Remove folders aiwg emptied (a deleted skill's folder), never the root or above it."""
+    batch = batch or Batch()
     folder = path.parent
     while folder != stop and stop in folder.parents:
         try:
