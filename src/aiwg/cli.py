@@ -242,6 +242,19 @@ def mcp_(project: ProjectOption = None) -> int:
 PathsArgument = Annotated[list[str] | None, typer.Argument(help="Output files (default: all).")]
 
 
+@app.command("import")
+@_one_line_errors
+def import_(platform: Annotated[str, typer.Option("--platform", "-p", help="Platform id.")],
+            scope: ScopeOption = "project", dry_run: DryRunOption = False,
+            force: Annotated[bool, typer.Option(
+                "--force", help="Overwrite library items that exist.")] = False,
+            project: ProjectOption = None) -> int:
+    """Turn a platform's existing files into library items (the first deploy adopts them)."""
+    from aiwg.commands import import_ as command
+    return command.run(_context(project), platform, scope=_scope(scope), dry_run=dry_run,
+                       force=force)
+
+
 @app.command()
 @_one_line_errors
 def accept(paths: PathsArgument = None, platform: PlatformOption = None,
