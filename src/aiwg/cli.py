@@ -4,23 +4,38 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from aiwg import __version__, console
-from aiwg.commands import context as context_command
-from aiwg.commands import deploy as deploy_command
-from aiwg.commands import diff as diff_command
-from aiwg.commands import init as init_command
-from aiwg.commands import library_views
-from aiwg.commands import platforms as platforms_command
-from aiwg.commands import status as status_command
-from aiwg.engine import Context, LibraryProblems, find_project_root
 from aiwg.errors import EXIT_USAGE, AiwgError
-from aiwg.render import Scope
+from aiwg.lazy import lazy_module
+
+# Commands, the engine and rich load when a command runs, so `--help`/`--version` stay fast.
+if TYPE_CHECKING:
+    from aiwg import engine
+    from aiwg.commands import context as context_command
+    from aiwg.commands import deploy as deploy_command
+    from aiwg.commands import diff as diff_command
+    from aiwg.commands import init as init_command
+    from aiwg.commands import library_views
+    from aiwg.commands import platforms as platforms_command
+    from aiwg.commands import status as status_command
+    from aiwg.engine import Context
+    from aiwg.render import Scope
+else:
+    engine = lazy_module("aiwg.engine")
+    context_command = lazy_module("aiwg.commands.context")
+    deploy_command = lazy_module("aiwg.commands.deploy")
+    diff_command = lazy_module("aiwg.commands.diff")
+    init_command = lazy_module("aiwg.commands.init")
+    library_views = lazy_module("aiwg.commands.library_views")
+    platforms_command = lazy_module("aiwg.commands.platforms")
+    status_command = lazy_module("aiwg.commands.status")
 
 app = typer.Typer(
     name="aiwg",
@@ -59,12 +74,9 @@ def _one_line_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> int:
         try:
             code = command(*args, **kwargs)
-        except LibraryProblems as error:
-            for problem in error.problems:
-                console.err.print(problem, markup=False, highlight=False)
-            console.error(str(error))
-            code = error.exit_code
         except AiwgError as error:
+            for problem in getattr(error, "problems", ()):  # LibraryProblems: one line each
+                console.err.print(problem, markup=False, highlight=False)
             console.error(str(error))
             code = error.exit_code
         except KeyboardInterrupt:
@@ -88,10 +100,10 @@ def _one_line_errors(command: F) -> F:
 
 
 def _context(project: Path | None) -> Context:
-    root = project.resolve() if project else find_project_root(Path.cwd())
+    root = project.resolve() if project else engine.find_project_root(Path.cwd())
     if not root.is_dir():
         raise AiwgError(f"--project {project}: not a folder")
-    return Context(project_root=root)
+    return engine.Context(project_root=root)
 
 
 def _scope(value: str) -> Scope:
@@ -102,7 +114,7 @@ def _scope(value: str) -> Scope:
 
 def _version(value: bool) -> None:
     if value:
-        console.out.print(f"aiwg {__version__}")
+        sys.stdout.write(f"aiwg {__version__}\n")
         raise typer.Exit()
 
 
@@ -187,7 +199,7 @@ def platforms_(as_json: JsonOption = False,
                    "--markdown", help="The README's platform table.")] = False,
                scope: ScopeOption = "project") -> int:
     """The matrix of platforms × kinds, read from the adapter files."""
-    return platforms_command.run(Context(Path.cwd()).registry, as_json=as_json,
+    return platforms_command.run(engine.Context(Path.cwd()).registry, as_json=as_json,
                                  markdown=markdown, scope=_scope(scope))
 
 
@@ -221,7 +233,7 @@ def validate(as_json: JsonOption = False, project: ProjectOption = None) -> int:
 @_one_line_errors
 def init(platform: PlatformOption = None, project: ProjectOption = None) -> int:
     """Write a commented aiwg.toml listing the platforms this project already uses."""
-    context = _context(project) if project else Context(Path.cwd().resolve())
+    context = _context(project) if project else engine.Context(Path.cwd().resolve())
     return init_command.run(context.registry, context.project_root,
                             force_platforms=platform or None)
 

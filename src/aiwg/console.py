@@ -4,13 +4,36 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
+if TYPE_CHECKING:
+    from rich.console import Console
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out: Console
+    err: Console
+
+_CONSOLES: dict[str, Console] = {}
+
+
+def __getattr__(name: str) -> Console:
+    """`out` and `err`, made on first use: importing rich costs more than `aiwg --version`."""
+    if name not in ("out", "err"):
+        raise AttributeError(name)
+    return _get(name)
+
+
+def _get(name: str) -> Console:
+    if name not in _CONSOLES:
+        from rich.console import Console
+
+        _CONSOLES[name] = Console(stderr=name == "err", highlight=False, soft_wrap=True)
+    return _CONSOLES[name]
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def print_json(document: Any) -> None:
@@ -18,15 +41,15 @@ def print_json(document: Any) -> None:
 
 
 def line(text: str, style: str | None = None) -> None:
-    out.print(escape(text), style=style)
+    _get("out").print(escape(text), style=style)
 
 
 def error(text: str) -> None:
-    err.print(escape(f"aiwg: {text}"), style="red")
+    _get("err").print(escape(f"aiwg: {text}"), style="red")
 
 
 def warn(text: str) -> None:
-    err.print(escape(text), style="yellow")
+    _get("err").print(escape(text), style="yellow")
 
 
 DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan", "#": "yellow"}
@@ -35,4 +58,4 @@ DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan", "#": "yellow"}
 def diff(lines: list[str]) -> None:
     for text in lines:
         style = None if text.startswith(("+++", "---")) else DIFF_STYLES.get(text[:1])
-        out.print(escape(text.rstrip("\n")), style=style)
+        _get("out").print(escape(text.rstrip("\n")), style=style)
