@@ -14,7 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from aiwg import console
-from aiwg.apply import _mode_for, atomic_write
+from aiwg.atomic import atomic_write, mode_for
 from aiwg.engine import Context, prepare
 from aiwg.errors import EXIT_OK, AiwgError, UsageError
 from aiwg.importers.library_file import library_files
@@ -44,7 +44,7 @@ def _state(layer: Path, files: dict[str, tuple[bytes, bool]]) -> str:
 def write_item(layer: Path, item: Imported) -> None:
     for relative, (data, executable) in library_files(item).items():
         destination = safe_destination(layer, relative)
-        atomic_write(destination, data, _mode_for(destination, executable))
+        atomic_write(destination, data, mode_for(destination, executable))
 
 
 def _preview(context: Context, scope: Scope, platform: str, origins: set[str]) -> None:
