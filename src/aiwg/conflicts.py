@@ -95,7 +95,7 @@ def side_file(state: StateDir, identity: str) -> Path:
 
 
 def write_side_file(state: StateDir, identity: str, view: bytes) -> Path:
-    from aiwg.apply import atomic_write
+    from aiwg.atomic import atomic_write
 
     path = side_file(state, identity)
     try:
