@@ -58,7 +58,7 @@ DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would h
 ForceOption = Annotated[bool, typer.Option(
     "--force", help="Overwrite hand edits, conflicts and files aiwg did not write.")]
 AdoptOption = Annotated[bool, typer.Option(
-    "--adopt", help="Take over existing files aiwg did not write (they become managed).")]
+    "--adopt", help="Manage existing files aiwg did not write, keeping their bytes (--force overwrites).")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before deleting files.")]
 ExplainOption = Annotated[bool, typer.Option(
     "--explain", help="Print the loss report: what each platform will not see, or sees reduced.")]
