@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 from aiwg.errors import InputError
 
@@ -35,3 +36,12 @@ def position(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
     return line, column
+
+
+def json_shaped(value: Any) -> Any:
+    """A value as a parser reads it back: mappings as dicts, tuples as lists."""
+    if isinstance(value, Mapping):
+        return {k: json_shaped(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_shaped(v) for v in value]
+    return value

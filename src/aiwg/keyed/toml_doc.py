@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import tomlkit
 
-from aiwg.keyed.base import MISSING, DocumentError
+from aiwg.keyed.base import MISSING, DocumentError, json_shaped
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _TOKEN_END = frozenset(" \t\r\n,]}#")
@@ -51,15 +51,6 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
-    return value
-
-
-def _jsonish(value: Any) -> Any:
-    """A value as the reference parser will read it back."""
-    if isinstance(value, Mapping):
-        return {k: _jsonish(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonish(v) for v in value]
     return value
 
 
@@ -350,7 +341,7 @@ class TomlEditor:
         target = expected
         for key in path[:-1]:
             target = target.setdefault(key, {})
-        target[path[-1]] = _jsonish(value)
+        target[path[-1]] = json_shaped(value)
         return self._checked(path, expected, lambda: self._splice_write(text, path, value),
                              lambda: self._tomlkit_write(text, path, value))
 
