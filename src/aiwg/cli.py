@@ -36,23 +36,46 @@ else:
     library_views = lazy_module("aiwg.commands.library_views")
     platforms_command = lazy_module("aiwg.commands.platforms")
     status_command = lazy_module("aiwg.commands.status")
+from aiwg.items import KINDS
 
 app = typer.Typer(
     name="aiwg",
     help="One library of AI-assistant context, deployed to every platform without losing a hand edit.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
+def _complete_platform(incomplete: str) -> list[str]:
+    from aiwg.adapters import default_registry
+
+    return [name for name in sorted(default_registry().keys()) if name.startswith(incomplete)]
+
+
+def _complete_item(incomplete: str) -> list[str]:
+    try:
+        library = _context(None).library
+    except AiwgError:  # completion never fails the shell; a broken library completes nothing
+        return []
+    return sorted(name for item in library.items.values() for name in (item.id, item.name)
+                  if name.startswith(incomplete))
+
+
+def _complete_scope(incomplete: str) -> list[str]:
+    return [scope for scope in ("project", "user") if scope.startswith(incomplete)]
+
+
 ProjectOption = Annotated[Path | None, typer.Option(
     "--project", help="Project root (default: nearest folder with aiwg.toml, .aiwg or .git).",
-    file_okay=False)]
+    file_okay=False, metavar="DIR")]
 PlatformOption = Annotated[list[str] | None, typer.Option(
-    "--platform", "-p", help="Platform id or alias; repeat for several (see `aiwg platforms`).")]
+    "--platform", "-p", help="Platform id or alias; repeat for several (see `aiwg platforms`).",
+    metavar="ID", autocompletion=_complete_platform)]
 ScopeOption = Annotated[str, typer.Option(
-    "--scope", help="project: files in the project; user: the platform's files in your home.")]
+    "--scope", help="project: files in the project; user: the platform's files in your home.",
+    metavar="[project|user]", autocompletion=_complete_scope)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would happen; write nothing.")]
 ForceOption = Annotated[bool, typer.Option(
@@ -72,26 +95,27 @@ def _one_line_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> int:
+        # Under --json an error is a JSON document on stdout too, so a script parses one thing.
+        console.set_json_errors(bool(kwargs.get("as_json")))
         try:
             code = command(*args, **kwargs)
         except AiwgError as error:
-            for problem in getattr(error, "problems", ()):  # LibraryProblems: one line each
-                console.err.print(problem, markup=False, highlight=False)
-            console.error(str(error))
             code = error.exit_code
+            # LibraryProblems carries one line per problem, printed before the summary.
+            console.error(str(error), code, problems=list(getattr(error, "problems", ())))
         except KeyboardInterrupt:
-            console.error("interrupted")
             code = 130
+            console.error("interrupted", code)
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
-            console.error(f"{where}{error.strerror or error}")
             code = EXIT_USAGE
+            console.error(f"{where}{error.strerror or error}", code)
         except Exception as error:  # a bug: one line unless asked for the traceback
             if os.environ.get("AIWG_DEBUG"):
                 raise
-            console.error(f"internal error: {type(error).__name__}: {error} "
-                          "(set AIWG_DEBUG=1 for a traceback)")
             code = 70
+            console.error(f"internal error: {type(error).__name__}: {error} "
+                          "(set AIWG_DEBUG=1 for a traceback)", code)
         if code:
             raise typer.Exit(code)
         return 0
@@ -121,9 +145,14 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+          quiet: Annotated[bool, typer.Option(
+              "--quiet", "-q", help="Print only errors and what was asked for (JSON, diffs).")] = False,
+          verbose: Annotated[bool, typer.Option(
+              "--verbose", "-v", help="Print every output a run touches or checks.")] = False,
           ) -> None:
     """aiwg keeps one library of rules, agents, skills, commands and MCP servers, and deploys it
     into the files each AI coding assistant reads."""
+    console.set_verbosity(quiet=quiet, verbose=verbose)
 
 
 @app.command()
@@ -134,7 +163,14 @@ def deploy(platform: PlatformOption = None,
            force: ForceOption = False, adopt: AdoptOption = False, yes: YesOption = False,
            as_json: JsonOption = False, explain: ExplainOption = False,
            project: ProjectOption = None) -> int:
-    """Render the library into the given platforms' files."""
+    """Render the library into the given platforms' files.
+
+    \b
+    Examples:
+      aiwg deploy -p cursor -p codex   two platforms
+      aiwg deploy --all --dry-run      preview every platform
+      aiwg deploy -p claude-code --scope user
+    """
     return deploy_command.run(_context(project), "deploy", platform or [],
                               all_platforms=all_platforms, scope=_scope(scope), dry_run=dry_run,
                               force=force, adopt=adopt, yes=yes, as_json=as_json, explain=explain)
@@ -146,7 +182,13 @@ def sync(scope: ScopeOption = "project", dry_run: DryRunOption = False,
          force: ForceOption = False, adopt: AdoptOption = False, yes: YesOption = False,
          as_json: JsonOption = False, explain: ExplainOption = False,
          project: ProjectOption = None) -> int:
-    """Bring every deployed platform (manifest or aiwg.toml) up to date; prune what aiwg owns."""
+    """Bring every deployed platform (manifest or aiwg.toml) up to date; prune what aiwg owns.
+
+    \b
+    Examples:
+      aiwg sync                  after editing the library
+      aiwg sync --scope user     your home-folder platforms
+    """
     return deploy_command.run(_context(project), "sync", [], scope=_scope(scope),
                               dry_run=dry_run, force=force, adopt=adopt, yes=yes,
                               as_json=as_json, explain=explain)
@@ -154,11 +196,21 @@ def sync(scope: ScopeOption = "project", dry_run: DryRunOption = False,
 
 @app.command()
 @_one_line_errors
-def remove(platform: PlatformOption = None, scope: ScopeOption = "project",
+def remove(platform: PlatformOption = None,
+           all_platforms: Annotated[bool, typer.Option(
+               "--all", help="Every platform aiwg deployed in this scope.")] = False,
+           scope: ScopeOption = "project",
            dry_run: DryRunOption = False, force: ForceOption = False, yes: YesOption = False,
            as_json: JsonOption = False, project: ProjectOption = None) -> int:
-    """Take back what aiwg wrote for a platform; keep what people edited."""
-    return deploy_command.run(_context(project), "remove", platform or [], scope=_scope(scope),
+    """Take back what aiwg wrote for a platform; keep what people edited.
+
+    \b
+    Examples:
+      aiwg remove -p cursor        take back Cursor's files
+      aiwg remove --all --yes      take back everything aiwg wrote here
+    """
+    return deploy_command.run(_context(project), "remove", platform or [],
+                              all_platforms=all_platforms, scope=_scope(scope),
                               dry_run=dry_run, force=force, yes=yes, as_json=as_json)
 
 
@@ -169,7 +221,13 @@ def diff(platform: PlatformOption = None, scope: ScopeOption = "project",
          check: Annotated[bool, typer.Option(
              "--check", help="Exit 1 when the files differ in any way from the library.")] = False,
          as_json: JsonOption = False, project: ProjectOption = None) -> int:
-    """Show exactly what a deploy or sync would change, and hand edits as drift."""
+    """Show exactly what a deploy or sync would change, and hand edits as drift.
+
+    \b
+    Examples:
+      aiwg diff                  unified diff of the plan
+      aiwg diff --check --stat   for CI: exit 1 and one line per differing file
+    """
     return diff_command.run(_context(project), platform or [], scope=_scope(scope), stat=stat,
                             check=check, as_json=as_json)
 
@@ -177,17 +235,31 @@ def diff(platform: PlatformOption = None, scope: ScopeOption = "project",
 @app.command()
 @_one_line_errors
 def status(platform: PlatformOption = None, scope: ScopeOption = "project",
+           show_all: Annotated[bool, typer.Option(
+               "--all", help="List up-to-date outputs too.")] = False,
            as_json: JsonOption = False, project: ProjectOption = None) -> int:
-    """Per platform and file: up to date, edited, missing, orphaned, unmanaged."""
+    """A summary per platform, then each output that is not up to date (exit 1 on conflicts).
+
+    \b
+    Examples:
+      aiwg status                  what needs attention
+      aiwg status --all -p codex   every Codex output and its state
+    """
     return status_command.run(_context(project), platform or [], scope=_scope(scope),
-                              as_json=as_json)
+                              as_json=as_json, show_all=show_all)
 
 
 @app.command()
 @_one_line_errors
 def context(platform: PlatformOption = None, scope: ScopeOption = "project",
             as_json: JsonOption = False, project: ProjectOption = None) -> int:
-    """Per platform: always-loaded bytes and tokens, what loads on demand, what was reduced."""
+    """Per platform: always-loaded bytes and tokens, what loads on demand, what was reduced.
+
+    \b
+    Examples:
+      aiwg context -p codex
+      aiwg context --json
+    """
     return context_command.run(_context(project), platform or [], scope=_scope(scope),
                                as_json=as_json)
 
@@ -198,41 +270,75 @@ def platforms_(as_json: JsonOption = False,
                markdown: Annotated[bool, typer.Option(
                    "--markdown", help="The README's platform table.")] = False,
                scope: ScopeOption = "project") -> int:
-    """The matrix of platforms × kinds, read from the adapter files."""
+    """The matrix of platforms × kinds, read from the adapter files.
+
+    \b
+    Examples:
+      aiwg platforms
+      aiwg platforms --json --scope user
+    """
     return platforms_command.run(engine.Context(Path.cwd()).registry, as_json=as_json,
                                  markdown=markdown, scope=_scope(scope))
 
 
 @app.command("list")
 @_one_line_errors
-def list_(kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
-          tag: Annotated[str | None, typer.Option("--tag", help="Only items with this tag.")] = None,
+def list_(kind: Annotated[str | None, typer.Option(
+        "--kind", help="Only this kind.",
+        metavar=f"[{'|'.join(KINDS)}]")] = None,
+          tag: Annotated[str | None, typer.Option(
+              "--tag", help="Only items with this tag.", metavar="TAG")] = None,
           as_json: JsonOption = False, project: ProjectOption = None) -> int:
-    """Every library item, the layer it came from, and whether the selection includes it."""
+    """Every library item, the layer it came from, and whether the selection includes it.
+
+    \b
+    Examples:
+      aiwg list --kind rule
+      aiwg list --tag core --json
+    """
     return library_views.run_list(_context(project), kind=kind, tag=tag, as_json=as_json)
 
 
 @app.command()
 @_one_line_errors
-def show(item: Annotated[str, typer.Argument(help="An item name or kind/name.")],
+def show(item: Annotated[str, typer.Argument(help="An item name or kind/name.", metavar="ITEM",
+                                            autocompletion=_complete_item)],
          level: Annotated[str, typer.Option(
-             "--level", help="index, summary or full.")] = "full",
+             "--level", help="index, summary or full.", metavar="[index|summary|full]")] = "full",
          as_json: JsonOption = False, project: ProjectOption = None) -> int:
-    """Print one item at one projection."""
+    """Print one item at one projection.
+
+    \b
+    Examples:
+      aiwg show stateless-processes --level summary
+      aiwg show rule/port-binding
+    """
     return library_views.run_show(_context(project), item, level=level, as_json=as_json)
 
 
 @app.command()
 @_one_line_errors
 def validate(as_json: JsonOption = False, project: ProjectOption = None) -> int:
-    """Check every library item; one line per problem, exit 1 if any."""
+    """Check every library item; one line per problem, exit 1 if any.
+
+    \b
+    Examples:
+      aiwg validate
+      aiwg validate --json
+    """
     return library_views.run_validate(_context(project), as_json=as_json)
 
 
 @app.command()
 @_one_line_errors
 def init(platform: PlatformOption = None, project: ProjectOption = None) -> int:
-    """Write a commented aiwg.toml listing the platforms this project already uses."""
+    """Write a commented aiwg.toml listing the platforms this project already uses.
+
+    \b
+    Examples:
+      aiwg init
+      aiwg init -p cursor -p codex
+    """
     context = _context(project) if project else engine.Context(Path.cwd().resolve())
     return init_command.run(context.registry, context.project_root,
                             force_platforms=platform or None)
@@ -243,7 +349,10 @@ def init(platform: PlatformOption = None, project: ProjectOption = None) -> int:
 def mcp_(project: ProjectOption = None) -> int:
     """Serve the library over MCP on stdio: tools `list`, `search` and `read` (any projection).
 
-    Register it with Claude Code: claude mcp add aiwg -- aiwg mcp
+    \b
+    Examples:
+      claude mcp add aiwg -- aiwg mcp    register it with Claude Code
+      codex mcp add aiwg -- aiwg mcp     register it with Codex
     """
     from aiwg.commands import mcp_server
 
@@ -251,7 +360,8 @@ def mcp_(project: ProjectOption = None) -> int:
 
 
 # --- edits: take a person's edits back (accept, resolve; import and pull) -------------------
-PathsArgument = Annotated[list[str] | None, typer.Argument(help="Output files (default: all).")]
+PathsArgument = Annotated[list[str] | None, typer.Argument(help="Output files (default: all).",
+                                                           metavar="PATH...")]
 
 
 @app.command("import")
@@ -272,7 +382,13 @@ def import_(platform: Annotated[str, typer.Option("--platform", "-p", help="Plat
 def accept(paths: PathsArgument = None, platform: PlatformOption = None,
            scope: ScopeOption = "project", dry_run: DryRunOption = False,
            project: ProjectOption = None) -> int:
-    """Record what is on disk as intended: the edit stays, diff --check goes green."""
+    """Record what is on disk as intended: the edit stays, diff --check goes green.
+
+    \b
+    Examples:
+      aiwg accept AGENTS.md        keep the hand edit in AGENTS.md as intended
+      aiwg accept -p cursor        every edited Cursor output
+    """
     from aiwg.commands import accept as command
     return command.run(_context(project), paths or [], platforms=platform or [],
                        scope=_scope(scope), dry_run=dry_run)
@@ -284,7 +400,13 @@ def resolve(paths: PathsArgument = None, scope: ScopeOption = "project",
             markers: Annotated[bool, typer.Option(
                 "--markers", help="Write diff3 conflict markers into the live file.")] = False,
             project: ProjectOption = None) -> int:
-    """Show a conflict's three versions (base, library, disk), or write markers to merge in place."""
+    """Show a conflict's three versions (base, library, disk), or write markers to merge in place.
+
+    \b
+    Examples:
+      aiwg resolve AGENTS.md             print base, library and disk side by side
+      aiwg resolve AGENTS.md --markers   write diff3 markers into the file to merge it by hand
+    """
     from aiwg.commands import resolve as command
     return command.run(_context(project), paths or [], scope=_scope(scope), markers=markers)
 

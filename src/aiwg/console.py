@@ -36,20 +36,57 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
+class _Settings:
+    """How much the person asked to see; set once per run from the global flags."""
+
+    quiet = False  # --quiet: errors and the documents asked for (--json, diffs) only
+    verbose = False  # --verbose: every output, not only what changed
+    json_errors = False  # the command runs under --json: errors are a JSON document too
+
+
+settings = _Settings()
+
+
+def set_verbosity(*, quiet: bool, verbose: bool) -> None:
+    settings.quiet, settings.verbose = quiet, verbose and not quiet
+
+
+def set_json_errors(enabled: bool) -> None:
+    settings.json_errors = enabled
+
+
 def print_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
 
 
 def line(text: str, style: str | None = None) -> None:
-    _get("out").print(escape(text), style=style)
+    """A line of the human report; --quiet leaves it out."""
+    if not settings.quiet:
+        _get("out").print(escape(text), style=style)
 
 
-def error(text: str) -> None:
+def detail(text: str, style: str | None = None) -> None:
+    """A line only --verbose prints."""
+    if settings.verbose:
+        _get("out").print(escape(text), style=style)
+
+
+def error(text: str, exit_code: int | None = None, problems: list[str] | None = None) -> None:
+    """An error: one line on stderr, or under --json one document on stdout (never both)."""
+    if settings.json_errors and exit_code is not None:
+        document: dict[str, Any] = {"error": text, "exit_code": exit_code}
+        if problems:
+            document["problems"] = problems
+        print_json(document)
+        return
+    for problem in problems or ():
+        _get("err").print(problem, markup=False, highlight=False)
     _get("err").print(escape(f"aiwg: {text}"), style="red")
 
 
 def warn(text: str) -> None:
-    _get("err").print(escape(text), style="yellow")
+    if not settings.quiet:
+        _get("err").print(escape(text), style="yellow")
 
 
 DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan", "#": "yellow"}

@@ -74,8 +74,21 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
         return exit_code
     for action in report.notable_actions(plan):
         console.warn(f"{action.kind}: {action.path} — {action.note}")
+    for action in plan.actions:
+        console.detail(f"{action.kind}: {action.path} [{', '.join(action.platforms)}]")
+    idle = 0
     for text in report.summary_lines(plan, planned.platforms, dry_run=dry_run):
-        console.line(text)
+        # With --all, platforms this run did nothing for are counted rather than listed.
+        if all_platforms and text.endswith(": nothing to do"):
+            idle += 1
+        else:
+            console.line(text)
+    if idle:
+        console.line(f"{idle} other platform(s): nothing to do", style="dim")
+    if mode == "remove" and all_platforms and context.config.platforms and not dry_run:
+        console.line(f"aiwg.toml still lists {', '.join(context.config.platforms)}: `aiwg sync` "
+                     "would deploy them again; empty `platforms` there (or delete aiwg.toml) "
+                     "to stop", style="yellow")
     if dry_run:
         console.line("dry run: nothing was written", style="dim")
     if explain:
