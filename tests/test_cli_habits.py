@@ -13,7 +13,7 @@ from helpers import RUNNER, aiwg, make_project
 from aiwg.cli import _complete_platform, _complete_scope, app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 COMMANDS = sorted(command.name or command.callback.__name__  # type: ignore[union-attr]
                   for command in app.registered_commands)

@@ -366,12 +366,20 @@ PathsArgument = Annotated[list[str] | None, typer.Argument(help="Output files (d
 
 @app.command("import")
 @_one_line_errors
-def import_(platform: Annotated[str, typer.Option("--platform", "-p", help="Platform id.")],
+def import_(platform: Annotated[str, typer.Option("--platform", "-p", help="Platform id.",
+                                                  metavar="ID",
+                                                  autocompletion=_complete_platform)],
             scope: ScopeOption = "project", dry_run: DryRunOption = False,
             force: Annotated[bool, typer.Option(
                 "--force", help="Overwrite library items that exist.")] = False,
             project: ProjectOption = None) -> int:
-    """Turn a platform's existing files into library items (the first deploy adopts them)."""
+    """Turn a platform's existing files into library items (the first deploy adopts them).
+
+    \b
+    Examples:
+      aiwg import -p claude-code --dry-run   what CLAUDE.md, .claude/ and .mcp.json would give
+      aiwg import -p cursor                  .cursor/rules, commands, agents and mcp.json
+    """
     from aiwg.commands import import_ as command
     return command.run(_context(project), platform, scope=_scope(scope), dry_run=dry_run,
                        force=force)
