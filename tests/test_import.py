@@ -147,7 +147,7 @@ def test_hand_written_claude_code_project_is_imported_and_adopted(tmp_path: Path
     after = tree(project)
     for relative, data in before.items():
         assert after[relative] == data, relative  # nothing the person wrote changed
-    status = aiwg(project, "status").stdout
+    status = aiwg(project, "status", "--all").stdout
     assert "up to date  .claude/rules/security.md" in status
     assert "up to date  .claude/agents/helper.md" in status
     assert "unmanaged   .mcp.json" in status  # the secret is not written back over
