@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -19,9 +19,10 @@ from aiwg.errors import InputError, UsageError
 from aiwg.items import Item
 from aiwg.library import Library, default_layers, load_library
 from aiwg.manifest import Entry, StateDir, load_manifest, project_state, user_state
+from aiwg.measured import pinned_names, read_hosts
 from aiwg.outputs import Output, RenderResult
 from aiwg.plan import Flags, Plan, build_plan
-from aiwg.render import Scope, Target, render
+from aiwg.render import Scope, Target, block_hosts, render
 from aiwg.roots import RootTable, project_table
 from aiwg.select import select_items
 from aiwg.validate import validate_library
@@ -77,7 +78,8 @@ class Context:
     def target(self, scope: Scope, aliases: Mapping[str, str] | None = None) -> Target:
         return Target(scope=scope, project_root=self.project_root, env=self.env,
                       options=self.config.platform_options, budgets=self.config.budgets,
-                      ignore=tuple(self.config.ignore), aliases=aliases or {})
+                      ignore=tuple(self.config.ignore), aliases=aliases or {},
+                      pinned=pinned_names(self.config))
 
     def state(self, scope: Scope) -> StateDir:
         """The scope's state folder, refused when it (or a file in it) is a symlink."""
@@ -151,10 +153,13 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
     render_ids = recorded - set(planned) if mode == "remove" else set(known) | recorded
     adapters = [a for a in context.registry.adapters if a.id in render_ids]
     items = context.selection() if adapters else []
-    rendered = render(adapters, items, context.target(scope))
+    # What a client loads around aiwg's blocks counts against its budget; read it first.
+    hosts = read_hosts(block_hosts(adapters, context.target(scope)))
+    rendered = render(adapters, items, replace(context.target(scope), hosts=hosts))
     aliases = host_aliases(rendered.outputs)
     if aliases:
-        rendered = render(adapters, items, context.target(scope, aliases))
+        hosts.update({alias: hosts[path] for path, alias in aliases.items() if path in hosts})
+        rendered = render(adapters, items, replace(context.target(scope, aliases), hosts=hosts))
     wanted = set(planned)
     considered: dict[str, Entry] = {e.identity: e for e in
                                     manifest.entries_for(context.registry.names_of(wanted))}

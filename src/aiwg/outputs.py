@@ -88,9 +88,23 @@ class Loss:
     reason: str
 
 
+@dataclass(frozen=True)
+class BlockBudget:
+    """How much of an always-loaded file aiwg's block was given, and why (`aiwg context`)."""
+
+    path: str
+    unit: str
+    limit: int | None  # the platform's own limit for the whole file, None when it states none
+    target: int | None  # aiwg's share: the lean default or [budgets]
+    budget: int | None  # what the block was fitted into: the target, or what the limit left
+    around: int  # the person's text in the file, outside aiwg's block
+
+
 @dataclass
 class RenderResult:
     outputs: list[Output] = field(default_factory=list)
     losses: list[Loss] = field(default_factory=list)
     # platform id -> item ids that platform reads in an always-loaded file, and at which level
     projections: dict[str, dict[str, str]] = field(default_factory=dict)
+    # platform id -> the budgets of the always-loaded files it reads, one per file
+    budgets: dict[str, list[BlockBudget]] = field(default_factory=dict)

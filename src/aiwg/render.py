@@ -18,7 +18,7 @@ from typing import Any, Literal
 from aiwg.adapters import Adapter, KindSpec
 from aiwg.errors import InputError, UnsafePathError
 from aiwg.formats.aggregate import fit_section, measure, related_order
-from aiwg.formats.block import begin_marker, end_marker
+from aiwg.formats.block import BlockError, begin_marker, end_marker, remove_block, write_block
 from aiwg.formats.fields import build_fields
 from aiwg.formats.json_doc import render_json
 from aiwg.formats.markdown import render_markdown
@@ -27,7 +27,7 @@ from aiwg.formats.mdc import render_mdc
 from aiwg.formats.skill import render_skill_md
 from aiwg.formats.toml_doc import render_toml
 from aiwg.items import ARGUMENTS_PLACEHOLDER, COMMON_FIELDS, Item, Kind
-from aiwg.outputs import Loss, Output, RenderResult
+from aiwg.outputs import BlockBudget, Loss, Output, RenderResult
 from aiwg.roots import PROJECT_ROOT_ID, root_id, user_roots
 
 Scope = Literal["project", "user"]
@@ -47,6 +47,12 @@ class Target:
     # two names for one file are planned as one file (GEMINI.md -> AGENTS.md). Computed by the
     # engine from the disk; rendering only looks it up.
     aliases: Mapping[str, str] = field(default_factory=dict)
+    # Names (or kind/name ids) the config pins: always in the always-loaded text, never cut.
+    pinned: frozenset[str] = frozenset()
+    # The current text of each file that would carry a managed block (see `block_hosts`), read
+    # by the caller: what a client loads around aiwg's block counts against its budget.
+    hosts: Mapping[str, str] = field(default_factory=dict)
+
 
 
 def adapter_options(adapter: Adapter, configured: Mapping[str, Any]) -> dict[str, str]:
@@ -98,14 +104,24 @@ class _Paths:
         return _Place(path, self.roots[root_name], root_id(self.adapter.id, root_name))
 
 
+@dataclass(frozen=True)
+class _Budget:
+    """One platform's say on the size of a shared always-loaded file."""
+
+    platform: str
+    name: str
+    unit: str
+    cap: int | None  # the platform's own limit for the whole file, or None
+    target: int | None  # how much of it aiwg's block may take (lean default or [budgets])
+
+
 @dataclass
 class _Contribution:
     platforms: list[str] = field(default_factory=list)
     items: dict[str, Item] = field(default_factory=dict)
-    budgets: list[tuple[int, str]] = field(default_factory=list)
+    budgets: list[_Budget] = field(default_factory=list)
     root: str = ""
     root_id: str = PROJECT_ROOT_ID
-    details: dict[str, str] = field(default_factory=dict)  # platform -> details template
 
 
 def _body(item: Item, spec: KindSpec) -> str:
@@ -329,12 +345,11 @@ class Renderer:
         contribution.root_id = place.root_id
         if adapter.id not in contribution.platforms:
             contribution.platforms.append(adapter.id)
-            # Config may lower a platform's budget, never raise it past what the platform reads.
+            # Config may lower or raise aiwg's share, never past what the platform reads.
             configured = self.target.budgets.get(adapter.id, {}).get(item.kind)
-            budget = min(b for b in (spec.budget, configured) if b is not None) if (
-                spec.budget or configured) else None
-            if budget is not None:
-                contribution.budgets.append((budget, spec.budget_unit))
+            target = configured or DEFAULT_TARGETS.get(spec.budget_unit)
+            contribution.budgets.append(_Budget(adapter.id, adapter.name, spec.budget_unit,
+                                                spec.budget, target))
         contribution.items[item.id] = item
         register = spec.register
         where = None if register is None else (
@@ -353,33 +368,102 @@ class Renderer:
 
     def finish_blocks(self) -> None:
         for (path, block), contribution in sorted(self.blocks.items()):
-            items = related_order(list(contribution.items.values()))
-            budget, unit = min(contribution.budgets, default=(None, "bytes"))
-            label = f"{path} (read by {', '.join(contribution.platforms)})"
+            self._finish_block(path, block, contribution)
+
+    def _finish_block(self, path: str, block: str, contribution: _Contribution) -> None:
+        items = related_order(list(contribution.items.values()))
+        platforms = tuple(contribution.platforms)
+        host = self.target.hosts.get(path)
+        around = _outside_block(host, block)
+        unit = _unit(contribution.budgets)
+        around_size = measure(around, unit)
+        budget, binding = _block_budget(contribution.budgets, around_size)
+        folder = posixpath.dirname(path)
+
+        def details(item: Item) -> str:
+            return posixpath.join(folder, details_path(item))
+
+        index_path = posixpath.join(folder, index_file_path(path))
+        pinned = {i.id for i in items if i.id in self.target.pinned
+                  or i.name in self.target.pinned}
+        label = f"{path} (read by {', '.join(platforms)})"
+        if around:
+            label += (f"; your text around aiwg's block takes {measure(around, unit):,} {unit}"
+                      f" of {binding.name}'s {binding.cap:,}" if binding and binding.cap
+                      else "")
+        overhead = marker_overhead(block, unit)
+        while True:
             # The platform reads the markers too (and the blank line before them).
-            fitted = fit_section(items, budget, unit, details_path, label=label,
-                                 overhead=marker_overhead(block, unit))
-            platforms = tuple(contribution.platforms)
+            fitted = fit_section(items, budget, unit, details, label=label,
+                                 index_path=index_path, pinned=pinned, overhead=overhead)
+            cap = binding.cap if binding else None
+            loaded = measure(write_block(host, block, fitted.text), unit)
+            if budget is None or cap is None or loaded <= cap:
+                break
+            # The host's own newlines can add a byte or two the estimate missed: fit again.
+            budget -= loaded - cap
+        self.result.outputs.append(Output(
+            path=path, grain="block", content=fitted.text, platforms=platforms,
+            sources=tuple(i.versioned_id for i in items), root=contribution.root,
+            root_id=contribution.root_id, block=block, always_loaded=True))
+        if fitted.index is not None:
+            listed = [i for i in items if fitted.levels[i.id] == "listed"]
             self.result.outputs.append(Output(
-                path=path, grain="block", content=fitted.text, platforms=platforms,
-                sources=tuple(i.versioned_id for i in items), root=contribution.root,
-                root_id=contribution.root_id, block=block, always_loaded=True))
-            for item in items:
-                level = fitted.levels[item.id]
-                if level != "full":
-                    # The agent reads the full text on demand from beside the shared file.
-                    where = posixpath.join(posixpath.dirname(path), details_path(item))
-                    self.result.outputs.append(Output(
-                        path=where, grain="file", content=item.body.encode("utf-8"),
-                        platforms=platforms, sources=(item.versioned_id,),
-                        root=contribution.root, root_id=contribution.root_id))
-                    for platform in platforms:
-                        self.result.losses.append(Loss(
-                            platform, "reduced", item.id,
-                            f"{level} in {posixpath.basename(path)} (budget {budget} {unit}); "
-                            f"full text in {details_path(item)}"))
+                path=index_path, grain="file", content=fitted.index.encode("utf-8"),
+                platforms=platforms, sources=tuple(i.versioned_id for i in listed),
+                root=contribution.root, root_id=contribution.root_id))
+        where = f"{posixpath.basename(path)} ({budget or 0:,} {unit} for aiwg's block)"
+        for item in items:
+            level = fitted.levels[item.id]
+            if level == "full":
+                continue
+            # The agent reads the full text on demand from beside the shared file.
+            self.result.outputs.append(Output(
+                path=details(item), grain="file", content=item.body.encode("utf-8"),
+                platforms=platforms, sources=(item.versioned_id,), root=contribution.root,
+                root_id=contribution.root_id))
+            said = (f"only listed in {index_path}" if level == "listed"
+                    else f"{'an index line' if level == 'index' else 'a summary'} in {where}")
             for platform in platforms:
-                self.result.projections.setdefault(platform, {}).update(fitted.levels)
+                self.result.losses.append(Loss(platform, "reduced", item.id,
+                                               f"{said}; full text in {details(item)}"))
+        for entry in contribution.budgets:
+            self.result.budgets.setdefault(entry.platform, []).append(BlockBudget(
+                path, unit, entry.cap, entry.target, budget, around_size))
+        for platform in platforms:
+            self.result.projections.setdefault(platform, {}).update(fitted.levels)
+
+
+# aiwg's own share of an always-loaded file when [budgets] does not set one: lean, since every
+# byte is paid on every request, and well under every platform's hard limit.
+DEFAULT_TARGETS: Mapping[str, int] = {"bytes": 8192, "chars": 8192}
+
+
+def _block_budget(budgets: Sequence[_Budget], around: int) -> tuple[int | None, _Budget | None]:
+    """The tightest budget for aiwg's block among the platforms that read the file, and the
+    platform with the tightest hard limit: each limit covers the person's text around the block."""
+    values = [min(v for v in (b.target, None if b.cap is None else b.cap - around)
+                  if v is not None)
+              for b in budgets if b.target is not None or b.cap is not None]
+    binding = min((b for b in budgets if b.cap is not None),
+                  key=lambda b: (b.cap or 0, b.platform), default=None)
+    return (min(values) if values else None), binding
+
+
+def _unit(budgets: Sequence[_Budget]) -> str:
+    """One unit for a file several platforms read: bytes are never fewer than characters."""
+    units = {b.unit for b in budgets}
+    return next((u for u in ("bytes", "chars", "lines") if u in units), "bytes")
+
+
+def _outside_block(host: str | None, block: str) -> str:
+    """The person's text in a host file: all of it but aiwg's block."""
+    if not host:
+        return ""
+    try:
+        return remove_block(host, block)
+    except BlockError:
+        return host  # broken markers are reported when the plan reads the file
 
 
 def marker_overhead(block: str, unit: str) -> int:
@@ -390,6 +474,12 @@ def marker_overhead(block: str, unit: str) -> int:
 def details_path(item: Item) -> str:
     """Where an item reduced in an always-loaded file keeps its full text, relative to that file."""
     return f".aiwg/context/{item.kind}s/{item.name}.md"
+
+
+def index_file_path(host: str) -> str:
+    """Where the index of an always-loaded file goes when its index lines do not fit in it."""
+    stem = posixpath.splitext(posixpath.basename(host))[0]
+    return f".aiwg/context/{stem}.index.md"
 
 
 def _item_text(spec: KindSpec, item: Item, body: str, extras: dict[str, Any]) -> str:
@@ -440,6 +530,23 @@ def _merge_duplicates(outputs: list[Output]) -> list[Output]:
         merged[output.identity] = Output(**{**seen.__dict__, "platforms": platforms,
                                             "sources": sources})
     return sorted(merged.values(), key=lambda o: o.identity)
+
+
+def block_hosts(adapters: Sequence[Adapter], target: Target) -> list[tuple[str, str]]:
+    """(path, root) of every file the adapters would write a managed block into, so that the
+    caller can read what else is in them before rendering (see `Target.hosts`)."""
+    places: dict[str, str] = {}
+    for adapter in adapters:
+        paths = _Paths(adapter, target)
+        for spec in adapter.kinds.values():
+            if spec.emulate:
+                spec = adapter.kinds[spec.emulate]
+            template = adapter.path_template(spec, target.scope)
+            scoped = spec.user_format if target.scope == "user" and spec.user_format else None
+            if template is not None and (scoped or spec.format) == "block":
+                place = paths.place(template)
+                places[place.path] = place.root
+    return sorted(places.items())
 
 
 def render(adapters: Sequence[Adapter], items: Sequence[Item], target: Target) -> RenderResult:

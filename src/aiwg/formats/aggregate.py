@@ -1,15 +1,22 @@
 """One always-loaded Markdown section for many items (AGENTS.md, GEMINI.md, workspace files).
 
 Every token in such a file is paid on every request, and platforms cap its size. Each item is
-written at the richest projection that fits the budget: critical and high severity in full
-first, then summaries, then one index line pointing to the full text written elsewhere on disk.
+placed at the richest projection the budget allows, filled by severity: critical and high in
+full first, then summaries (description + every check), then one index line. The full text of
+every item not in full is written elsewhere on disk, so every item stays reachable.
+
+When even one index line per item does not fit, the index lines go to an index file on disk and
+the section keeps what must be there (critical items and those pinned by name) plus one line
+that points to the index. Only pinned items that cannot fit make the fit fail.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from aiwg.errors import InputError
 from aiwg.items import SEVERITY_RANK, Item, Level
@@ -19,9 +26,17 @@ HEADER = (
     "<!-- Written by aiwg from its library. Edit the library and run `aiwg sync`; "
     "text outside this block is yours. -->\n"
 )
+_INDEX_HEADING = "\n### More rules, read on demand\n\n"
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})(\s)")
 _FIRST_H1 = re.compile(r"\A\s*#\s+(.+?)\s*\n")
+
+# Where an item ends up: in the section in full, as a summary or as an index line, or only as a
+# line of the index file the section points to.
+Placement = Literal["full", "summary", "index", "listed"]
+PLACEMENTS: tuple[Placement, ...] = ("full", "summary", "index", "listed")
+# Severities whose items are given their full text before any other item gets a summary.
+_FULL_FIRST = ("critical", "high")
 
 
 def _shift_headings(body: str, by: int) -> str:
@@ -53,14 +68,20 @@ def _scope_line(item: Item) -> str:
     return ""
 
 
+def index_line(item: Item) -> str:
+    """One line: name, severity, description, related items. The path to the full text is said
+    once for all index lines (see `_where_line`), not repeated on every line."""
+    severity = f" ({item.severity})" if item.severity else ""
+    see_also = f" See also: {', '.join(item.enhances)}." if item.enhances else ""
+    return f"- **{item.name}**{severity}: {item.description}{see_also}\n"
+
+
 def render_item(item: Item, level: Level, details: str | None) -> str:
     """One item's section at the given projection, ending in a newline."""
+    if level == "index":
+        return index_line(item)
     title, rest = _title(item)
     severity = f" ({item.severity})" if item.severity else ""
-    if level == "index":
-        where = f" Full text: `{details}`." if details else ""
-        see_also = f" See also: {', '.join(item.enhances)}." if item.enhances else ""
-        return f"- **{item.name}**{severity}: {item.description}{see_also}{where}\n"
     head = f"### {title}{severity}\n\n{_scope_line(item)}"
     if level == "summary":
         where = f"\nFull text: `{details}`.\n" if details else ""
@@ -99,58 +120,147 @@ def measure(text: str, unit: str) -> int:
 @dataclass(frozen=True)
 class Fitted:
     text: str
-    levels: Mapping[str, Level]  # item id -> projection used
+    levels: Mapping[str, Placement]  # item id -> where the item is
     size: int
+    index: str | None = None  # the index file's text, when index lines did not fit
 
 
-def _priority(item: Item) -> tuple[int, str]:
-    # Lower tuples are kept richer for longer: critical first, then by id for determinism.
-    return (SEVERITY_RANK.get(item.severity or "", len(SEVERITY_RANK)), item.id)
+class OverBudget(InputError):
+    """What must be in an always-loaded file does not fit the budget (said with how much)."""
 
 
-_INDEX_HEADING = "\n### More rules, read on demand\n\n"
+def _where_line(items: Sequence[Item], details: Callable[[Item], str]) -> str:
+    """'Full texts are in `DIR/<name>.md`.', once per folder the given items' texts are in."""
+    folders = sorted({posixpath.dirname(details(item)) for item in items})
+    where = " and ".join(f"`{posixpath.join(folder, '<name>.md')}`" for folder in folders)
+    return f"Full texts are in {where}.\n" if folders else ""
 
 
-def _compose(items: Sequence[Item], levels: Mapping[str, Level],
-             details: Callable[[Item], str | None]) -> str:
-    full = [render_item(i, levels[i.id], details(i)) for i in items if levels[i.id] != "index"]
-    index = [render_item(i, "index", details(i)) for i in items if levels[i.id] == "index"]
-    parts = [HEADER, *("\n" + section for section in full)]
-    if index:
-        parts.append(_INDEX_HEADING + "".join(index))
+def _pointer(count: int, index_path: str, where: str) -> str:
+    return (f"{count} more rules are listed one per line in `{index_path}`: read it when a task "
+            f"may touch them. {where}")
+
+
+def index_document(items: Sequence[Item], details: Callable[[Item], str]) -> str:
+    """The index file: one line per item that the always-loaded section leaves out."""
+    return ("# Rules index\n\n"
+            "<!-- Written by aiwg from its library; edit the library and run `aiwg sync`. -->\n\n"
+            f"{_where_line(items, details)}\n" + "".join(index_line(i) for i in items))
+
+
+def _compose(items: Sequence[Item], levels: Mapping[str, Placement],
+             details: Callable[[Item], str], index_path: str | None) -> str:
+    parts = [HEADER]
+    for item in items:
+        level = levels[item.id]
+        if level == "full" or level == "summary":
+            parts.append("\n" + render_item(item, level, details(item)))
+    indexed = [i for i in items if levels[i.id] == "index"]
+    if indexed:
+        parts.append(_INDEX_HEADING + _where_line(indexed, details) + "\n")
+        parts.extend(index_line(i) for i in indexed)
+    listed = [i for i in items if levels[i.id] == "listed"]
+    if listed:
+        assert index_path is not None
+        parts.append(_INDEX_HEADING + _pointer(len(listed), index_path,
+                                               _where_line(listed, details)))
     return "".join(parts)
 
 
-def fit_section(items: Sequence[Item], budget: int | None, unit: str,
-                details: Callable[[Item], str | None], *, label: str,
-                overhead: int = 0) -> Fitted:
-    """Choose each item's projection so the section fits `budget` (None: no limit).
+class _Fill:
+    """The search: item sizes are additive, so each candidate placement is priced once and the
+    fill is a few greedy passes in priority order."""
 
-    The composed size is additive per item, so sizes are computed once per item and level and
-    the search is one pass of demotions in reverse priority order: every summary before any
-    index line, lowest severity first.
+    def __init__(self, items: Sequence[Item], budget: int, unit: str,
+                 details: Callable[[Item], str]) -> None:
+        self.budget = budget
+        self.sizes: dict[tuple[str, Placement], int] = {}
+        for item in items:
+            where = details(item)
+            self.sizes[(item.id, "full")] = measure("\n" + render_item(item, "full", where), unit)
+            self.sizes[(item.id, "summary")] = measure("\n" + render_item(item, "summary", where),
+                                                       unit)
+            self.sizes[(item.id, "index")] = measure(index_line(item), unit)
+            self.sizes[(item.id, "listed")] = 0
+        self.levels: dict[str, Placement] = {}
+        self.total = 0
+
+    def start(self, levels: Mapping[str, Placement], fixed: int) -> bool:
+        self.levels = dict(levels)
+        self.total = fixed + sum(self.sizes[(key, level)] for key, level in levels.items())
+        return self.total <= self.budget
+
+    def upgrade(self, item: Item, level: Placement) -> None:
+        delta = self.sizes[(item.id, level)] - self.sizes[(item.id, self.levels[item.id])]
+        if self.total + delta <= self.budget:
+            self.levels[item.id] = level
+            self.total += delta
+
+
+def _priority(pinned: Collection[str]) -> Callable[[Item], tuple[int, int, str]]:
+    # Pinned first, then by severity, then by id so that ties are broken the same way each run.
+    def key(item: Item) -> tuple[int, int, str]:
+        return (0 if item.id in pinned else 1,
+                SEVERITY_RANK.get(item.severity or "", len(SEVERITY_RANK)), item.id)
+    return key
+
+
+def fit_section(items: Sequence[Item], budget: int | None, unit: str,
+                details: Callable[[Item], str], *, label: str, index_path: str | None = None,
+                pinned: Collection[str] = (), overhead: int = 0) -> Fitted:
+    """Choose each item's placement so the section plus `overhead` fits `budget` (None: no limit).
+
+    Floors first: every item reachable by an index line, with critical and pinned items at least
+    as summaries; when that does not fit and `index_path` is given, the index lines move to the
+    index file and only pinned items keep a floor. Then, in priority order, critical, high and
+    pinned items are raised to full, every other item to a summary, and the rest to full, each
+    only where it still fits.
     """
-    levels: dict[str, Level] = {item.id: "full" for item in items}
-    if budget is not None:
-        sizes = {(i.id, level): measure(("\n" if level != "index" else "")
-                                         + render_item(i, level, details(i)), unit)
-                 for i in items for level in ("full", "summary", "index")}
-        total = overhead + measure(HEADER, unit) + sum(sizes[(i.id, "full")] for i in items)
-        index_heading = measure(_INDEX_HEADING, unit)
-        order = sorted(items, key=_priority, reverse=True)
-        for level in ("summary", "index"):
-            for item in order:
-                if total <= budget:
-                    break
-                if level == "index" and not any(v == "index" for v in levels.values()):
-                    total += index_heading
-                total += sizes[(item.id, level)] - sizes[(item.id, levels[item.id])]
-                levels[item.id] = level
-        if total > budget:
-            raise InputError(
-                f"{label}: even as one index line per item the rules take {total} {unit}, "
-                f"over the budget of {budget} by {total - budget}; deselect items "
-                "(aiwg.toml [select]) or raise [budgets] up to the platform's own limit"
-            )
-    text = _compose(items, levels, details)
-    return Fitted(text, levels, measure(text, unit))
+    levels: dict[str, Placement] = {item.id: "full" for item in items}
+    if budget is None or not items:
+        return _result(items, levels, details, index_path, unit)
+    must = {i.id for i in items if i.id in pinned or i.severity == "critical"}
+    fixed = overhead + measure(HEADER + _INDEX_HEADING, unit)
+    fill = _Fill(items, budget, unit, details)
+    inline = fixed + measure(_where_line(items, details) + "\n", unit)
+    floors: list[tuple[int, dict[str, Placement]]] = [
+        (inline, {i.id: "summary" if i.id in must else "index" for i in items})]
+    if index_path is not None:
+        pointer = fixed + measure(_pointer(len(items), index_path, _where_line(items, details)),
+                                  unit)
+        floors.append((pointer, {i.id: "summary" if i.id in pinned else "listed" for i in items}))
+    else:
+        floors.append((inline, {i.id: "summary" if i.id in pinned else "index" for i in items}))
+    fits = any(fill.start(start, cost) for cost, start in floors)
+    if not fits:
+        need = fill.total
+        if index_path is None:
+            what = f"even as one index line per item the rules take {need} {unit}"
+        elif pinned:
+            what = (f"the items pinned by name ({', '.join(sorted(pinned))}) take {need} {unit} "
+                    "as summaries, with the line that points to the index")
+        else:
+            what = f"even the line that points to the index takes {need} {unit}"
+        raise OverBudget(
+            f"{label}: {what}, over the budget of {budget} by {need - budget}; "
+            "deselect or unpin items (aiwg.toml [select]) or raise [budgets] up to the "
+            "platform's own limit")
+    order = sorted(items, key=_priority(pinned))
+    for item in order:
+        if item.id in pinned or item.severity in _FULL_FIRST:
+            fill.upgrade(item, "full")
+    for item in order:
+        if fill.levels[item.id] in ("index", "listed"):
+            fill.upgrade(item, "summary")
+    for item in order:
+        if fill.levels[item.id] == "summary":
+            fill.upgrade(item, "full")
+    return _result(items, fill.levels, details, index_path, unit)
+
+
+def _result(items: Sequence[Item], levels: Mapping[str, Placement],
+            details: Callable[[Item], str], index_path: str | None, unit: str) -> Fitted:
+    text = _compose(items, levels, details, index_path)
+    listed = [i for i in items if levels[i.id] == "listed"]
+    index = index_document(listed, details) if listed else None
+    return Fitted(text, levels, measure(text, unit), index)
