@@ -43,9 +43,10 @@ def test_seed_platforms_write_every_path(tmp_path: Path) -> None:
     assert config["mcp_servers"]["github"] == {"command": "npx", "env_vars": ["GITHUB_TOKEN"]}
     assert (root / ".agents/skills/tidy/SKILL.md").exists()
     assert "Go with $ARGUMENTS." in (root / ".agents/skills/go/SKILL.md").read_text()
-    assert "Go with ${input:args}." in (root / ".github/prompts/go.prompt.md").read_text()
-    assert 'applyTo: \'**\'' in (root / ".github/instructions/alpha.instructions.md").read_text()
-    assert "applyTo: '**/*.py'" in (root / ".github/instructions/py.instructions.md").read_text()
+    # Copilot reads AGENTS.md and .agents/skills, so it gets the rules and the command there,
+    # once, instead of from its own instructions and prompt files too (issue 10).
+    assert not (root / ".github/prompts/go.prompt.md").exists()
+    assert not (root / ".github/instructions").exists()
     assert (root / ".github/agents/helper.agent.md").exists()
     vscode = json5.loads((root / ".vscode/mcp.json").read_text())
     assert vscode["servers"]["own"] == {"type": "stdio", "command": "own"}

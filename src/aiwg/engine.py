@@ -19,10 +19,10 @@ from aiwg.errors import InputError, UsageError
 from aiwg.items import Item
 from aiwg.library import Library, default_layers, load_library
 from aiwg.manifest import Entry, StateDir, load_manifest, project_state, user_state
-from aiwg.measured import pinned_names, read_hosts
+from aiwg.measured import pinned_names, present, read_hosts
 from aiwg.outputs import Output, RenderResult
 from aiwg.plan import Flags, Plan, build_plan
-from aiwg.render import Scope, Target, block_hosts, render
+from aiwg.render import Scope, Target, block_hosts, condition_places, render
 from aiwg.roots import RootTable, project_table
 from aiwg.select import select_items
 from aiwg.validate import validate_library
@@ -155,11 +155,13 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
     items = context.selection() if adapters else []
     # What a client loads around aiwg's blocks counts against its budget; read it first.
     hosts = read_hosts(block_hosts(adapters, context.target(scope)))
-    rendered = render(adapters, items, replace(context.target(scope), hosts=hosts))
+    found = present(condition_places(adapters, context.target(scope)), context.project_root)
+    rendered = render(adapters, items, replace(context.target(scope), hosts=hosts, present=found))
     aliases = host_aliases(rendered.outputs)
     if aliases:
         hosts.update({alias: hosts[path] for path, alias in aliases.items() if path in hosts})
-        rendered = render(adapters, items, replace(context.target(scope, aliases), hosts=hosts))
+        rendered = render(adapters, items, replace(context.target(scope, aliases), hosts=hosts,
+                                                   present=found))
     wanted = set(planned)
     considered: dict[str, Entry] = {e.identity: e for e in
                                     manifest.entries_for(context.registry.names_of(wanted))}

@@ -8,6 +8,7 @@ and hands their text to `render` through `Target.hosts`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from aiwg.config import Config
 from aiwg.safety import safe_destination
@@ -32,3 +33,15 @@ def pinned_names(config: Config) -> frozenset[str]:
     so they stay in the always-loaded text however small the budget."""
     return frozenset(name for name in config.selection.names
                      if not any(ch in name for ch in "*?["))
+
+
+def present(paths: Iterable[str], project_root: Path) -> frozenset[str]:
+    """Which paths exist. A relative path counts in the project root or any folder above it,
+    as platforms look for CLAUDE.md there too."""
+    found = set()
+    folders = (project_root, *project_root.parents)
+    for path in paths:
+        where = [Path(path)] if Path(path).is_absolute() else [f / path for f in folders]
+        if any(candidate.exists() for candidate in where):
+            found.add(path)
+    return frozenset(found)

@@ -100,6 +100,15 @@ class BlockBudget:
     around: int  # the person's text in the file, outside aiwg's block
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """An item one client still loads from more than one file (see `aiwg.load_once`)."""
+
+    platform: str
+    item: str
+    paths: tuple[str, ...]
+
+
 @dataclass
 class RenderResult:
     outputs: list[Output] = field(default_factory=list)
@@ -108,3 +117,4 @@ class RenderResult:
     projections: dict[str, dict[str, str]] = field(default_factory=dict)
     # platform id -> the budgets of the always-loaded files it reads, one per file
     budgets: dict[str, list[BlockBudget]] = field(default_factory=dict)
+    duplicates: list[Duplicate] = field(default_factory=list)

@@ -27,6 +27,7 @@ from aiwg.formats.mdc import render_mdc
 from aiwg.formats.skill import render_skill_md
 from aiwg.formats.toml_doc import render_toml
 from aiwg.items import ARGUMENTS_PLACEHOLDER, COMMON_FIELDS, Item, Kind
+from aiwg.load_once import condition_paths, plan_load_once
 from aiwg.outputs import BlockBudget, Loss, Output, RenderResult
 from aiwg.roots import PROJECT_ROOT_ID, root_id, user_roots
 
@@ -52,6 +53,8 @@ class Target:
     # The current text of each file that would carry a managed block (see `block_hosts`), read
     # by the caller: what a client loads around aiwg's block counts against its budget.
     hosts: Mapping[str, str] = field(default_factory=dict)
+    # Which of the adapters' `unless_exists` paths (see `condition_paths`) are on disk now.
+    present: frozenset[str] = frozenset()
 
 
 
@@ -152,6 +155,8 @@ class Renderer:
         self.target = target
         self.result = RenderResult()
         self.blocks: dict[tuple[str, str], _Contribution] = defaultdict(_Contribution)
+        # block identity -> the items loaded with it (not those only in its index file)
+        self.block_items: dict[str, frozenset[str]] = {}
 
     def _file(self, place: _Place, text: str | bytes, adapter: Adapter, item: Item,
               executable: bool = False, always_loaded: bool = False) -> None:
@@ -402,10 +407,13 @@ class Renderer:
                 break
             # The host's own newlines can add a byte or two the estimate missed: fit again.
             budget -= loaded - cap
-        self.result.outputs.append(Output(
+        output = Output(
             path=path, grain="block", content=fitted.text, platforms=platforms,
             sources=tuple(i.versioned_id for i in items), root=contribution.root,
-            root_id=contribution.root_id, block=block, always_loaded=True))
+            root_id=contribution.root_id, block=block, always_loaded=True)
+        self.result.outputs.append(output)
+        self.block_items[output.identity] = frozenset(
+            i.id for i in items if fitted.levels[i.id] != "listed")
         if fitted.index is not None:
             listed = [i for i in items if fitted.levels[i.id] == "listed"]
             self.result.outputs.append(Output(
@@ -549,6 +557,20 @@ def block_hosts(adapters: Sequence[Adapter], target: Target) -> list[tuple[str, 
     return sorted(places.items())
 
 
+def _template_values(adapters: Sequence[Adapter], target: Target) -> dict[str, dict[str, str]]:
+    values = {}
+    for adapter in adapters:
+        paths = _Paths(adapter, target)
+        values[adapter.id] = {**paths.options, **paths.roots}
+    return values
+
+
+def condition_places(adapters: Sequence[Adapter], target: Target) -> list[str]:
+    """The files whose presence changes what the adapters' platforms read (`unless_exists`),
+    for the caller to look for on disk (see `Target.present`)."""
+    return condition_paths(adapters, target.scope, _template_values(adapters, target))
+
+
 def render(adapters: Sequence[Adapter], items: Sequence[Item], target: Target) -> RenderResult:
     """Every output the given platforms read, for the items selected for each of them."""
     renderer = Renderer(target)
@@ -560,6 +582,12 @@ def render(adapters: Sequence[Adapter], items: Sequence[Item], target: Target) -
         if target.ignore:
             renderer.render_ignore(adapter, paths, target.ignore)
     renderer.finish_blocks()
-    renderer.result.outputs = _merge_duplicates(renderer.result.outputs)
+    # Each client loads each item once: leave out per-item files another route already gives.
+    once = plan_load_once(adapters, _merge_duplicates(renderer.result.outputs), target.scope,
+                          _template_values(adapters, target), target.present,
+                          renderer.block_items)
+    renderer.result.outputs = once.outputs
+    renderer.result.losses.extend(once.losses)
+    renderer.result.duplicates = once.duplicates
     renderer.result.losses.sort()
     return renderer.result
