@@ -76,6 +76,10 @@ def test_claude_codex_copilot_cursor_together_each_client_loads_each_rule_once(
     report = aiwg(project, "context", "--json").json()
     for entry in report["platforms"]:
         assert not [d for d in entry["duplicates"] if d["item"].startswith("rule/")], entry
+    loads = {e["platform"]: [f["path"] for f in e["always_loaded"]["files"]]
+             for e in report["platforms"]}
+    # Every client's always-loaded figure counts the files it reads, whoever they were for.
+    assert loads["claude-code"] == loads["copilot"] == loads["codex"] == ["AGENTS.md"]
 
 
 def test_a_persons_claude_md_keeps_claudes_rules_and_says_what_copilot_loads_twice(

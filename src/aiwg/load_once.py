@@ -96,6 +96,7 @@ class LoadPlan:
     outputs: list[Output]
     losses: list[Loss]
     duplicates: list[Duplicate]
+    loaded_by: dict[str, tuple[str, ...]]  # output identity -> the clients that load it
 
 
 def _route_files(route: Output, outputs: Sequence[Output]) -> list[Output]:
@@ -140,11 +141,17 @@ def plan_load_once(adapters: Sequence[Adapter], outputs: Sequence[Output], scope
         clients = reader_map[identity]
         output = by_identity[identity]
         kept = sorted({by_identity[i].path for c in clients for i in routes[c][item]})
+        notes = sorted({f"{a.name} reads {read.path} {read.note}"
+                        for a in adapters if a.id in clients
+                        for kind in KINDS for read in a.reads(kind, scope)
+                        if read.note and any(read.matches(k, values.get(a.id, {}))
+                                             for k in kept)})
+        caveat = f" ({'; '.join(notes)})" if notes else ""
         for platform in output.platforms:
             losses.append(Loss(platform, "reduced", item,
                                f"{output.path} not written: every client that reads it "
                                f"({', '.join(names.get(c, c) for c in sorted(clients))}) "
-                               f"loads it from {' and '.join(kept)}"))
+                               f"loads it from {' and '.join(kept)}{caveat}"))
     removed = {o.identity for identity in dropped
                for o in _route_files(by_identity[identity], outputs)}
     # A platform whose file was left out is served by the file kept instead: it is recorded
@@ -169,4 +176,6 @@ def plan_load_once(adapters: Sequence[Adapter], outputs: Sequence[Output], scope
                            f"loaded {len(duplicate.paths)} times, from "
                            f"{', '.join(duplicate.paths)}: each file is the only one another "
                            f"deployed platform reads{why}"))
-    return LoadPlan(kept_outputs, losses, duplicates)
+    loaded_by = {identity: tuple(sorted(clients)) for identity, clients in reader_map.items()
+                 if identity not in removed}
+    return LoadPlan(kept_outputs, losses, duplicates, loaded_by)

@@ -118,3 +118,5 @@ class RenderResult:
     # platform id -> the budgets of the always-loaded files it reads, one per file
     budgets: dict[str, list[BlockBudget]] = field(default_factory=dict)
     duplicates: list[Duplicate] = field(default_factory=list)
+    # output identity -> every deployed platform that loads it, writer or not (by `reads`)
+    loaded_by: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -589,5 +589,6 @@ def render(adapters: Sequence[Adapter], items: Sequence[Item], target: Target) -
     renderer.result.outputs = once.outputs
     renderer.result.losses.extend(once.losses)
     renderer.result.duplicates = once.duplicates
+    renderer.result.loaded_by = once.loaded_by
     renderer.result.losses.sort()
     return renderer.result

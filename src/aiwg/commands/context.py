@@ -74,7 +74,11 @@ def _file_report(output: Output, run: Run, root: Path,
 
 def platform_report(run: Run, platform: str, root: Path) -> dict[str, Any]:
     outputs = [o for o in run.rendered.outputs if platform in o.platforms]
-    always = sorted({o.path: o for o in outputs if o.always_loaded}.values(),
+    # What the client loads on every request, whoever it was written for (Copilot reads
+    # .claude/rules and AGENTS.md too).
+    loads = [o for o in run.rendered.outputs
+             if platform in run.rendered.loaded_by.get(o.identity, ())]
+    always = sorted({o.path: o for o in (*outputs, *loads) if o.always_loaded}.values(),
                     key=lambda o: o.path)
     budgets = {b.path: b for b in run.rendered.budgets.get(platform, [])}
     files = [_file_report(output, run, root, budgets) for output in always]
