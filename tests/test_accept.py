@@ -21,6 +21,8 @@ def _project(tmp_path: Path) -> Path:
     write_item(project, "rules/alpha.md", rule_text("alpha", body=BODY))
     write_item(project, "mcp/github.yaml",
                "name: github\ndescription: GitHub.\ncommand: npx\nargs: [x]\n")
+    # A CLAUDE.md of the person's: Claude Code then skips AGENTS.md and reads .claude/rules.
+    (project / "CLAUDE.md").write_text("# Notes\n")
     assert aiwg(project, "deploy", "-p", "claude-code", "-p", "codex").exit_code == 0
     return project
 

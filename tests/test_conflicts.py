@@ -20,6 +20,8 @@ def _conflicted(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A project whose rule was edited by hand and in the library on the same line."""
     project = make_project(tmp_path, CONFIG)
     source = write_item(project, "rules/alpha.md", rule_text("alpha", body=BODY))
+    # A CLAUDE.md of the person's: Claude Code then skips AGENTS.md and reads .claude/rules.
+    (project / "CLAUDE.md").write_text("# Notes\n")
     assert aiwg(project, "deploy", "-p", "claude-code", "-p", "codex").exit_code == 0
     deployed = project / RULE
     deployed.write_text(deployed.read_text().replace("Line 4.", "Line 4 by hand."))

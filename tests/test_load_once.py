@@ -146,3 +146,26 @@ def test_deploying_beside_others_never_takes_an_item_from_a_client(
     for client, counts in together.items():
         for item, count in counts.items():
             assert count == 1 or (client, item) in reported, (client, item, count)
+
+
+def test_removing_the_agents_md_writer_gives_claude_its_own_rule_files_back(
+        tmp_path: Path) -> None:
+    project = make_project(tmp_path, EVERYTHING)
+    small_library(project)
+    assert aiwg(project, "deploy", "-p", "claude-code", "-p", "codex").exit_code == 0
+    assert not (project / ".claude/rules").exists()
+    assert aiwg(project, "remove", "-p", "codex", "--yes").exit_code == 0
+    assert not (project / "AGENTS.md").exists()
+    assert sorted(p.stem for p in (project / ".claude/rules").iterdir()) == RULES
+    synced = aiwg(project, "sync")
+    assert synced.exit_code == 0 and "claude-code:" in synced.stdout
+
+
+def test_a_named_pipe_where_a_block_goes_is_not_read_while_measuring(tmp_path: Path) -> None:
+    import os
+
+    project = make_project(tmp_path, EVERYTHING)
+    small_library(project)
+    os.mkfifo(project / "AGENTS.md")
+    from aiwg.measured import read_hosts
+    assert read_hosts([("AGENTS.md", str(project))]) == {}

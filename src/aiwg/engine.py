@@ -168,6 +168,11 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
     desired: dict[str, Output]
     if mode == "remove":
         desired = {o.identity: o for o in rendered.outputs if o.identity in considered}
+        # A platform that loaded items from a removed platform's file (Claude Code reading the
+        # rules in Codex's AGENTS.md) gets its own files back in the same run.
+        served = {p for e in considered.values() for p in e.platforms} - wanted
+        desired.update({o.identity: o for o in rendered.outputs
+                        if o.identity not in manifest.entries and served & set(o.platforms)})
     else:
         # An output another platform still reads stays desired even when a planned platform
         # dropped it, so a shared file is updated rather than deleted.

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from aiwg.config import Config
+from aiwg.errors import UnsafePathError
 from aiwg.safety import safe_destination
 
 
@@ -22,8 +23,11 @@ def read_hosts(places: Iterable[tuple[str, str]]) -> dict[str, str]:
     texts: dict[str, str] = {}
     for path, root in places:
         try:
-            texts[path] = safe_destination(root, path).read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+            file = safe_destination(root, path)
+            # Only regular files: reading a named pipe would wait forever (the plan refuses it).
+            if file.is_file():
+                texts[path] = file.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError, UnsafePathError):
             continue
     return texts
 
