@@ -344,6 +344,22 @@ def init(platform: PlatformOption = None, project: ProjectOption = None) -> int:
                             force_platforms=platform or None)
 
 
+@app.command()
+@_one_line_errors
+def watch(scope: ScopeOption = "project", project: ProjectOption = None) -> int:
+    """Sync again whenever the library or aiwg.toml changes (debounced; errors don't stop it).
+
+    \b
+    Examples:
+      aiwg watch                   keep this project's platforms current while you edit
+      aiwg watch --scope user      the same for your home-folder platforms
+    """
+    from aiwg.commands import watch as command
+
+    chosen = _scope(scope)
+    return command.run(lambda: _context(project), scope=chosen)
+
+
 @app.command("mcp")
 @_one_line_errors
 def mcp_(project: ProjectOption = None) -> int:
