@@ -346,6 +346,22 @@ def init(platform: PlatformOption = None, project: ProjectOption = None) -> int:
 
 @app.command()
 @_one_line_errors
+def doctor(scope: ScopeOption = "project", as_json: JsonOption = False,
+           project: ProjectOption = None) -> int:
+    """Check config, library, adapters, manifest, platforms and budgets; one line and a fix each.
+
+    \b
+    Examples:
+      aiwg doctor                  exit 1 when anything is an error
+      aiwg doctor --scope user --json
+    """
+    from aiwg.commands import doctor as command
+
+    return command.run(_context(project), scope=_scope(scope), as_json=as_json)
+
+
+@app.command()
+@_one_line_errors
 def watch(scope: ScopeOption = "project", project: ProjectOption = None) -> int:
     """Sync again whenever the library or aiwg.toml changes (debounced; errors don't stop it).
 
