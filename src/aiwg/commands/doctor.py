@@ -126,8 +126,8 @@ def check_platforms(doctor: Doctor) -> Iterator[Finding]:
                               f"{adapter.name} files are here but aiwg does not deploy to it",
                               f"aiwg import -p {adapter.id}, then aiwg deploy -p {adapter.id}")
     for name in sorted(deployed):
-        adapter = registry.find(name)
-        warning = lifecycle_warning(adapter) if adapter is not None else None
+        found = registry.find(name)
+        warning = lifecycle_warning(found) if found is not None else None
         if warning:
             yield Finding("warning", "platforms", warning,
                           "deploy to the successor and `aiwg remove` this one")
