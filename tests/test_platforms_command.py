@@ -55,3 +55,21 @@ def test_deploying_to_an_end_of_life_platform_warns_and_still_deploys(tmp_path: 
     assert (project / ".continue").is_dir()
     quiet = aiwg(project, "deploy", "-p", "claude-code")
     assert "end-of-life" not in quiet.stderr
+
+
+def test_json_lists_at_least_48_active_platforms_each_kind_sourced(tmp_path: Path) -> None:
+    platforms = aiwg(tmp_path, "platforms", "--json").json()["platforms"]
+    active = [p for p in platforms if p["status"] == "active"]
+    assert len(active) >= 48
+    for platform in active:
+        assert platform["kinds"], platform["id"]
+        for kind in platform["kinds"].values():
+            assert kind["sources"] and kind["confidence"] and kind["verified"]
+
+
+def test_every_platform_that_is_not_active_names_a_date_and_a_known_successor() -> None:
+    registry = default_registry()
+    for adapter in registry.adapters:
+        if not adapter.active:
+            assert adapter.status_date
+            assert adapter.successor is None or registry.find(adapter.successor) is not None
