@@ -9,6 +9,13 @@ from pathlib import Path
 import pytest
 from helpers import aiwg, make_project, rule_text, write_item
 
+
+def project_with_alpha(tmp_path: Path) -> Path:
+    project = make_project(tmp_path, "[select]\ntags = []\n")
+    write_item(project, "rules/alpha.md", rule_text("alpha"))
+    return project
+
+
 ALIASES = [
     pytest.param("GEMINI.md", "AGENTS.md", ["codex", "gemini-cli"], "", id="gemini"),
     pytest.param(".junie/AGENTS.md", "../AGENTS.md", ["codex", "junie"], "", id="junie"),
@@ -55,23 +62,10 @@ def test_a_link_made_after_deploying_joins_the_blocks_without_losing_either(
     assert aiwg(project, "diff", "--check").exit_code == 0
 
 
-def test_a_relative_config_dir_is_taken_from_the_current_folder_once(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = make_project(tmp_path, "[select]\ntags = []\n")
-    write_item(project, "rules/alpha.md", rule_text("alpha"))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CLAUDE_CONFIG_DIR", "cfg")
-    assert aiwg(project, "deploy", "--scope", "user", "-p", "claude-code").exit_code == 0
-    assert (tmp_path / "cfg/rules/alpha.md").is_file()
-    assert not (tmp_path / "cfg/cfg").exists()
-    assert aiwg(project, "diff", "--check", "--scope", "user").exit_code == 0
-
-
 @pytest.mark.parametrize("value", ["x/../../../elsewhere", "..", "a/b", "a\\b"])
 def test_a_profile_name_that_walks_is_refused_with_one_line(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_home: Path, value: str) -> None:
-    project = make_project(tmp_path, "[select]\ntags = []\n")
-    write_item(project, "rules/alpha.md", rule_text("alpha"))
+    project = project_with_alpha(tmp_path)
     monkeypatch.setenv("OPENCLAW_PROFILE", value)
     result = aiwg(project, "deploy", "--scope", "user", "-p", "openclaw")
     assert result.exit_code == 2
@@ -88,8 +82,7 @@ def test_remove_with_a_symlinked_home_removes_the_emptied_folders(
     link = tmp_path / "home-link"
     os.symlink(real, link)
     monkeypatch.setenv("HOME", str(link))
-    project = make_project(tmp_path, "[select]\ntags = []\n")
-    write_item(project, "rules/alpha.md", rule_text("alpha"))
+    project = project_with_alpha(tmp_path)
     assert aiwg(project, "deploy", "--scope", "user", "-p", "claude-code").exit_code == 0
     assert (real / ".claude/rules/alpha.md").is_file()
     assert aiwg(project, "remove", "--scope", "user", "-p", "claude-code", "--yes").exit_code == 0
@@ -112,3 +105,29 @@ def test_deleting_an_output_the_person_replaced_with_a_symlink_unlinks_the_link(
     assert aiwg(project, "sync", "--yes").exit_code == 0
     assert not os.path.lexists(output)
     assert kept.read_bytes() == before
+
+
+def test_a_relative_state_folder_variable_never_puts_state_under_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The XDG spec says relative values are invalid: the default state folder is used."""
+    project = project_with_alpha(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_STATE_HOME", "state")
+    result = aiwg(project, "deploy", "--scope", "user", "-p", "claude-code")
+    assert result.exit_code in (0, 2)
+    assert not (tmp_path / "state").exists()
+    assert not (project / "state").exists()
+
+
+@pytest.mark.parametrize(("value", "where"), [("cfg", "cwd"), ("~/claude-cfg", "home")])
+def test_a_relative_config_dir_is_taken_from_the_current_folder_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_home: Path, value: str,
+        where: str) -> None:
+    project = project_with_alpha(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", value)
+    assert aiwg(project, "deploy", "--scope", "user", "-p", "claude-code").exit_code == 0
+    root = (tmp_path if where == "cwd" else fake_home) / value.removeprefix("~/")
+    assert (root / "rules/alpha.md").is_file()
+    assert not (root / value).exists() and not (tmp_path / "~").exists()
+    assert aiwg(project, "diff", "--check", "--scope", "user").exit_code == 0

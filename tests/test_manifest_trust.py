@@ -184,3 +184,18 @@ def test_user_scope_ignores_a_root_no_adapter_computes(tmp_path: Path, fake_home
     assert result.exit_code == 0
     assert result.stderr.count("ignored, never acted on") == 3
     assert target.exists()
+
+
+def test_an_entry_reached_through_a_link_that_leaves_the_project_is_ignored(
+        tmp_path: Path) -> None:
+    project = deployed(tmp_path)
+    target = victim(tmp_path)
+    (project / "shared").symlink_to(target.parent)
+    add_lines(project / ".aiwg/manifest.jsonl",
+              {"path": "shared/precious.txt", "grain": "file", "platforms": ["cursor"],
+               "sha256": sha256(target.read_bytes())})
+    result = aiwg(project, "sync", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "ignored, never acted on" in result.stderr
+    assert target.exists()
+    assert "shared/precious.txt" not in (project / ".aiwg/manifest.jsonl").read_text()

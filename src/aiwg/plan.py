@@ -18,6 +18,7 @@ from typing import Literal
 import merge3
 
 from aiwg.conflicts import finish_merge, has_markers
+from aiwg.errors import UnsafePathError
 from aiwg.hosts import FileChange as FileChange  # re-exported: apply and report use it
 from aiwg.hosts import Host, Hosts
 from aiwg.manifest import Entry, Manifest, StateDir, payload_digest
@@ -190,7 +191,17 @@ class Planner:
     def plan_output(self, identity: str, output: Output | None, entry: Entry | None) -> None:
         ref = output or entry
         assert ref is not None
-        host = self.hosts.get(ref.path, ref.root)
+        try:
+            host = self.hosts.get(ref.path, ref.root)
+        except UnsafePathError as error:
+            if output is not None:
+                raise
+            # A recorded output that now resolves outside its root (a link made since): the
+            # entry is dropped, and nothing is deleted through the link.
+            self.after.entries.pop(identity, None)
+            self.manifest.ignored.append(f"{self.state.manifest_file}: {error}; "
+                                         "ignored, never acted on")
+            return
         part = (host.destination, ref.grain, _part_key(ref))
         platforms = output.platforms if output is not None else entry.platforms if entry else ()
         if output is None and self.written.get(part, identity) != identity:
