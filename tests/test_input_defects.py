@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from helpers import aiwg, make_project, rule_text, tree, write_item
@@ -46,3 +48,106 @@ def test_defect_8_a_body_marker_outside_a_fence_is_refused_with_file_and_line(
     before = tree(project)
     deploy = aiwg(project, "deploy", "--platform", "codex")
     assert deploy.exit_code == 2 and tree(project) == before
+
+
+# --- defect 12 (library side) -----------------------------------------------------------------
+
+SKILL = "---\nname: tool\ndescription: A skill.\n---\nUse it.\n"
+
+
+def _skill_project(tmp_path: Path) -> Path:
+    project = make_project(tmp_path, CONFIG)
+    write_item(project, "skills/tool/SKILL.md", SKILL)
+    return project
+
+
+def test_defect_12_a_skill_resource_linking_out_of_the_library_is_refused(
+        tmp_path: Path, fake_home: Path) -> None:
+    secret = fake_home / ".ssh" / "id_rsa"
+    secret.parent.mkdir()
+    secret.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    for target in (secret, Path("/etc/passwd")):
+        project = _skill_project(tmp_path / target.name)
+        link = project / ".aiwg/library/skills/tool/key"
+        link.symlink_to(target)
+        before = tree(project)
+        result = aiwg(project, "deploy", "--platform", "cursor")
+        assert result.exit_code == 2
+        assert f"{link}: is a symlink to {target.resolve()}, outside the library" in result.stderr
+        assert tree(project) == before
+        assert not (project / ".cursor").exists()
+
+
+def test_defect_12_a_linked_folder_out_of_the_library_is_refused(tmp_path: Path) -> None:
+    project = _skill_project(tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "data.txt").write_text("not the library's\n")
+    (project / ".aiwg/library/skills/tool/linked").symlink_to(outside)
+    result = aiwg(project, "deploy", "--platform", "cursor")
+    assert result.exit_code == 2 and "outside the library" in result.stderr
+    assert not (project / ".cursor").exists()
+
+
+def test_defect_12_a_link_inside_the_library_is_copied_as_its_content(tmp_path: Path) -> None:
+    project = _skill_project(tmp_path)
+    shared = project / ".aiwg/library/shared.sh"
+    shared.write_text("echo shared\n")
+    shared.chmod(0o755)
+    (project / ".aiwg/library/skills/tool/run.sh").symlink_to(shared)
+    (project / ".aiwg/library/skills/tool/loop").symlink_to(project / ".aiwg/library/skills")
+    result = aiwg(project, "deploy", "--platform", "cursor")
+    assert result.exit_code == 0, result.stderr
+    copied = project / ".cursor/skills/tool/run.sh"
+    assert not copied.is_symlink() and copied.read_text() == "echo shared\n"
+
+
+def test_defect_12_a_named_pipe_in_a_skill_folder_is_refused_not_read(tmp_path: Path) -> None:
+    project = _skill_project(tmp_path)
+    pipe = project / ".aiwg/library/skills/tool/pipe"
+    os.mkfifo(pipe)
+    result = aiwg(project, "validate")
+    assert result.exit_code == 1
+    assert f"{pipe}: expected a regular file as a skill resource, got a named pipe" in (
+        result.stderr + result.stdout)
+
+
+BILLION_LAUGHS = """---
+name: laughs
+description: Billion laughs.
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+j: &j [*i,*i,*i,*i,*i,*i,*i,*i,*i]
+---
+"""
+
+
+def test_defect_12_a_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    assert len(BILLION_LAUGHS.splitlines()) == 14
+    project = make_project(tmp_path, CONFIG)
+    source = write_item(project, "rules/laughs.md", BILLION_LAUGHS + "Body.\n")
+    started = time.monotonic()
+    result = aiwg(project, "deploy", "--platform", "codex")
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 2
+    assert f"{source}:" in result.stderr and "expands to more than" in result.stderr
+    assert not (project / "AGENTS.md").exists()
+
+
+def test_defect_12_self_referring_aliases_and_deep_nesting_are_refused(tmp_path: Path) -> None:
+    project = make_project(tmp_path, CONFIG)
+    write_item(project, "rules/cycle.md", "---\nname: cycle\ndescription: x\nloop: &l [*l]\n---\n")
+    write_item(project, "rules/deep.md",
+               "---\nname: deep\ndescription: x\ndeep: " + "[" * 5000 + "]" * 5000 + "\n---\n")
+    result = aiwg(project, "validate")
+    text = result.stdout + result.stderr
+    assert result.exit_code == 1 and "Traceback" not in text
+    assert "cycle.md:4: malformed YAML: an alias refers to the node that contains it" in text
+    assert "deep.md:4: malformed YAML: nested more than 50 levels deep" in text

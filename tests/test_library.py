@@ -240,7 +240,7 @@ def test_malformed_yaml_skips_only_that_item(tmp_path: Path) -> None:
 def test_malformed_yaml_line_after_a_blank_line(tmp_path: Path) -> None:
     bad = write(tmp_path, "rules/bad.md", "---\n\nname: bad\nbad: : :\n---\n")
     assert [str(p) for p in load(tmp_path).problems] == [
-        f"{bad}:4: malformed YAML: mapping values are not allowed in this context"]
+        f"{bad}:4: malformed YAML: mapping values are not allowed here"]
 
 
 def test_no_frontmatter(tmp_path: Path) -> None:

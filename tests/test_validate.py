@@ -261,7 +261,7 @@ def test_relation_to_a_broken_file_is_reported_once(tmp_path: Path) -> None:
     write(tmp_path, "rules/a.md", md("a", "requires: [b]\nenhances: [rule/b]\n"))
     broken = write(tmp_path, "rules/b.md", "---\nname: b\ndescription: x: y\n---\n")
     assert problems(tmp_path) == [
-        f"{broken}:3: malformed YAML: mapping values are not allowed in this context"]
+        f"{broken}:3: malformed YAML: mapping values are not allowed here"]
 
 
 def test_relation_prefers_the_same_kind(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import platformdirs
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from aiwg import bounded_yaml
 from aiwg.errors import InputError, Problem
 from aiwg.items import KIND_DIRS, KINDS, YAML_KINDS, Item, Kind, Resource, checks_from_body
 from aiwg.resources import builtin_library_dir
@@ -176,7 +177,7 @@ def _load_layer(layer: Layer, keys: frozenset[str], problems: list[Problem],
     seen: dict[str, Path] = {}
     items: list[Item] = []
     for kind, path in _item_files(layer.path, problems):
-        item = _load_item(kind, path, layer.name, keys, problems)
+        item = _load_item(kind, path, layer.name, keys, problems, layer.path)
         if item is None:
             unloaded.add(f"{kind}/{_file_name(kind, path)}")
             continue
@@ -220,7 +221,7 @@ def _hidden(path: Path) -> bool:
 
 
 def _load_item(kind: Kind, path: Path, layer: str, keys: frozenset[str],
-               problems: list[Problem]) -> Item | None:
+               problems: list[Problem], layer_root: Path) -> Item | None:
     text = _read_text(path, problems)
     if text is None:
         return None
@@ -230,7 +231,13 @@ def _load_item(kind: Kind, path: Path, layer: str, keys: frozenset[str],
         return None
     data, body = parsed
     meta, overrides = _split_overrides(path, data, keys, problems)
-    resources = _skill_resources(path.parent) if kind == "skill" else ()
+    resources: tuple[Resource, ...] = ()
+    if kind == "skill":
+        found = _skill_resources(path.parent, layer_root)
+        if isinstance(found, Problem):
+            problems.append(found)
+            return None
+        resources = found
     return _build_item(kind, _file_name(kind, path), meta, overrides, body, path, layer,
                        resources)
 
@@ -278,7 +285,7 @@ def _parse_markdown(path: Path, text: str) -> tuple[dict[str, Any], str] | Probl
     # The file line of the YAML text's first line: the fence match may end past a newline.
     first_line = offset + 1 + opening.group().count("\n")
     try:
-        data = _YAML_FM.load(fm_text)
+        data = bounded_yaml.load(fm_text)
     except yaml.YAMLError as error:
         return _yaml_problem(path, error, first_line)
     if data is None:
@@ -304,7 +311,7 @@ def _strip_leading_blank_lines(body: str) -> str:
 
 def _parse_mcp(path: Path, text: str) -> tuple[dict[str, Any], str] | Problem:
     try:
-        data = yaml.safe_load(text)
+        data = bounded_yaml.load(text)
     except yaml.YAMLError as error:
         return _yaml_problem(path, error, 1)
     if not isinstance(data, dict):
@@ -343,19 +350,64 @@ def _split_overrides(path: Path, data: dict[str, Any], keys: frozenset[str],
     return meta, overrides
 
 
-def _skill_resources(folder: Path) -> tuple[Resource, ...]:
-    """Every file in a skill folder except SKILL.md and dotfiles, with its owner-exec bit."""
+def _skill_resources(folder: Path, layer_root: Path) -> tuple[Resource, ...] | Problem:
+    """Every file in a skill folder except SKILL.md and dotfiles, with its owner-exec bit.
+
+    A symlink is followed only while it stays inside the library layer (or the skill's own
+    folder): a link to ~/.ssh/id_rsa must never be copied into a project. Anything but a
+    regular file (a named pipe would hang the read) is refused.
+    """
+    inside = (layer_root.resolve(), folder.resolve())
     found: list[Resource] = []
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+    seen_dirs: set[Path] = set()
+    for current, dirs, files in os.walk(folder, followlinks=True):
+        seen_dirs.add(Path(current).resolve())
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            link = Path(current, name)
+            real = link.resolve()
+            if link.is_symlink() and not any(real.is_relative_to(root) for root in inside):
+                return _outside(link, real, folder)
+            if real not in seen_dirs:  # a link back up the tree is walked once
+                kept.append(name)
+        dirs[:] = kept
         for name in files:
             path = Path(current, name)
             relative = path.relative_to(folder).as_posix()
             if name.startswith(".") or relative == SKILL_FILE:
                 continue
-            executable = bool(path.stat().st_mode & stat.S_IXUSR)
-            found.append(Resource(relative, path.read_bytes(), executable))
+            resource = _resource(path, relative, inside, folder)
+            if isinstance(resource, Problem):
+                return resource
+            found.append(resource)
     return tuple(sorted(found, key=lambda resource: resource.path))
+
+
+def _resource(path: Path, relative: str, inside: tuple[Path, ...],
+              folder: Path) -> Resource | Problem:
+    try:
+        real = path.resolve(strict=True)
+        if path.is_symlink() and not any(real.is_relative_to(root) for root in inside):
+            return _outside(path, real, folder)
+        info = real.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return Problem.at(path, "expected a regular file as a skill resource, got "
+                              f"{_file_type(info.st_mode)}; remove it from the skill folder")
+        return Resource(relative, real.read_bytes(), bool(info.st_mode & stat.S_IXUSR))
+    except OSError as error:
+        return Problem.at(path, f"skill resource cannot be read: {error.strerror or error}")
+
+
+def _outside(link: Path, real: Path, folder: Path) -> Problem:
+    return Problem.at(link, f"is a symlink to {real}, outside the library; aiwg copies only "
+                      f"files inside the library into {folder.name}'s deployed folder, so copy "
+                      "the file in (or link to one inside the library)")
+
+
+def _file_type(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a folder"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 # --- typed fields -------------------------------------------------------------------------------
