@@ -56,16 +56,44 @@ class Config:
 def load_config(project_root: Path) -> Config:
     """The config of `project_root`; defaults when neither file configures aiwg."""
     own = project_root / CONFIG_FILE
+    if own.exists() and not own.is_file():
+        raise InputError(f"{CONFIG_FILE}: expected a file, found a folder or special file")
     if own.is_file():
-        source = _Source(own, own.read_text(encoding="utf-8"), ())
+        source = _Source(own, _read(own), ())
         return _parse(source, source.load())
     pyproject = project_root / PYPROJECT_FILE
     if pyproject.is_file():
-        source = _Source(pyproject, pyproject.read_text(encoding="utf-8"), ("tool", "aiwg"))
+        source = _Source(pyproject, _read(pyproject), ("tool", "aiwg"))
         table = source.load().get("tool", {})
         if isinstance(table, dict) and "aiwg" in table:
             return _parse(source, table["aiwg"])
     return Config()
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path.name}: expected UTF-8 text (invalid byte at offset "
+                         f"{error.start})") from None
+
+
+def check_platform_ids(config: Config, known: set[str]) -> None:
+    """Platform ids in `platforms`, `[platform.X]` and `[budgets.X]` must name adapters:
+    a budget for a misspelt platform silently limits nothing."""
+    label = config.path.name if config.path else CONFIG_FILE
+    named = [("platforms", p) for p in config.platforms]
+    named += [("platform", p) for p in config.platform_options]
+    named += [("budgets", p) for p in config.budgets]
+    for table, platform in named:
+        if platform not in known:
+            close = _close(platform, tuple(sorted(known)))
+            hint = f"; did you mean {close!r}?" if close else "; see `aiwg platforms`"
+            text = config.path.read_text(encoding="utf-8") if config.path else ""
+            line = find_line(text, (table, platform)) if table != "platforms" else find_line(
+                text, (table,))
+            where = label if line is None else f"{label}:{line}"
+            raise InputError(f"{where}: {table}: unknown platform {platform!r}{hint}")
 
 
 # --- the schema ---------------------------------------------------------------------------------
@@ -170,6 +198,8 @@ class _Source:
     def load(self) -> dict[str, Any]:
         try:
             return tomllib.loads(self.text)
+        except RecursionError:
+            raise InputError(f"{self.label}: invalid TOML: nested too deeply") from None
         except tomllib.TOMLDecodeError as error:
             message = str(error)
             match = _TOML_LINE.search(message)

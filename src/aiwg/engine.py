@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from aiwg.adapters import Adapter, Registry, default_registry
-from aiwg.config import Config, load_config
+from aiwg.config import Config, check_platform_ids, load_config
 from aiwg.errors import InputError, UsageError
 from aiwg.items import Item
 from aiwg.library import Library, default_layers, load_library
@@ -58,7 +58,9 @@ class Context:
 
     @cached_property
     def config(self) -> Config:
-        return load_config(self.project_root)
+        config = load_config(self.project_root)
+        check_platform_ids(config, self.registry.keys())
+        return config
 
     @cached_property
     def library(self) -> Library:
