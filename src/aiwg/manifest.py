@@ -360,7 +360,7 @@ def load_manifest(state: StateDir, scope: str, roots: RootTable) -> Manifest:
             seen = manifest.entries.get(entry.identity)
             manifest.entries[entry.identity] = (entry if seen is None
                                                 else _merge_duplicate(seen, entry))
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise InputError(f"{file}: not a manifest aiwg can read ({error}); move it aside and "
                          "deploy again") from None
     if recorded_scope not in (None, scope):

@@ -34,4 +34,11 @@ def safe_destination(root: str | Path, path: str) -> Path:
             f"(to {real_target})")
     if real_target.is_dir():
         raise UnsafePathError(f"{path}: a folder is in the way of a file aiwg writes")
+    # A file where a folder must be is found now, while planning, not half-way through the
+    # writes of a run.
+    for parent in real_target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UnsafePathError(f"{path}: {parent} is a file where aiwg needs a folder")
+            break
     return real_target
