@@ -151,3 +151,78 @@ def test_defect_12_self_referring_aliases_and_deep_nesting_are_refused(tmp_path:
     assert result.exit_code == 1 and "Traceback" not in text
     assert "cycle.md:4: malformed YAML: an alias refers to the node that contains it" in text
     assert "deep.md:4: malformed YAML: nested more than 50 levels deep" in text
+
+
+# --- defect 14 (library side) -----------------------------------------------------------------
+
+AGENT = "---\nname: a\ndescription: An agent.\n{extra}---\nDo things.\n"
+
+
+def test_defect_14_tools_a_number_is_one_line_not_a_crash(tmp_path: Path) -> None:
+    project = make_project(tmp_path, CONFIG)
+    source = write_item(project, "agents/a.md", AGENT.format(extra="tools: 5\n"))
+    result = aiwg(project, "deploy", "--platform", "claude-code")
+    assert result.exit_code == 2
+    assert _one_error_line(result.stderr).startswith(
+        f"aiwg: {source}:4: tools: expected a list of strings, got 5")
+    assert not (project / ".claude").exists()
+
+
+def test_defect_14_a_per_platform_model_mapping_is_narrowed_and_a_null_refused(
+        tmp_path: Path) -> None:
+    project = make_project(tmp_path, CONFIG)
+    source = write_item(project, "agents/a.md", AGENT.format(
+        extra="model:\n  claude-code: opus\n  codex: null\n"))
+    result = aiwg(project, "deploy", "--platform", "claude-code", "--platform", "codex")
+    assert result.exit_code == 2
+    assert f"{source}:6: model.codex: expected a model name, got nothing" in result.stderr
+    source.write_text(AGENT.format(extra="model:\n  claude-code: opus\n  codex: gpt-5\n"))
+    assert aiwg(project, "deploy", "--platform", "claude-code", "--platform",
+                "codex").exit_code == 0
+    assert "model: opus\n" in (project / ".claude/agents/a.md").read_text()
+    assert 'model = "gpt-5"' in (project / ".codex/agents/a.toml").read_text()
+
+
+def test_defect_14_a_250_character_name_is_refused_before_anything_is_written(
+        tmp_path: Path) -> None:
+    project = make_project(tmp_path, CONFIG)
+    name = "a" * 250
+    source = write_item(project, f"commands/{name}.md",
+                        f"---\nname: {name}\ndescription: Long.\n---\nDo it.\n")
+    result = aiwg(project, "deploy", "--platform", "claude-code", "--platform", "copilot")
+    assert result.exit_code == 2
+    assert f"{source}:2: name: 250 characters; expected at most 128" in result.stderr
+    assert set(tree(project)) == {"aiwg.toml"}
+
+
+# --- defect 9 ---------------------------------------------------------------------------------
+
+
+def test_defect_9_an_excluded_reader_never_sees_an_item_in_a_shared_file(tmp_path: Path) -> None:
+    project = make_project(tmp_path, CONFIG)
+    write_item(project, "rules/shared.md", rule_text("shared"))
+    write_item(project, "rules/not-codex.md", rule_text("not-codex", targets='["!codex"]'))
+    result = aiwg(project, "deploy", "--platform", "opencode", "--platform", "codex",
+                  "--explain")
+    assert result.exit_code == 0, result.stderr
+    agents = (project / "AGENTS.md").read_text()
+    assert "Shared" in agents and "Not-Codex" not in agents
+    assert "no losses" not in result.stdout
+    assert "left out of AGENTS.md: codex also reads it" in result.stdout
+    # Alone, OpenCode gets it: no other deployed platform reads its AGENTS.md.
+    alone = make_project(tmp_path / "alone", CONFIG)
+    write_item(alone, "rules/not-codex.md", rule_text("not-codex", targets='["!codex"]'))
+    assert aiwg(alone, "deploy", "--platform", "opencode").exit_code == 0
+    assert "Not-Codex" in (alone / "AGENTS.md").read_text()
+
+
+def test_defect_9_a_shared_skill_folder_carries_only_skills_every_reader_may_see(
+        tmp_path: Path) -> None:
+    project = make_project(tmp_path, CONFIG)
+    write_item(project, "skills/tool/SKILL.md",
+               "---\nname: tool\ndescription: A skill.\ntargets: ['!codex']\n---\nUse it.\n")
+    result = aiwg(project, "deploy", "--platform", "opencode", "--platform", "codex",
+                  "--explain")
+    assert result.exit_code == 0, result.stderr
+    assert not (project / ".agents/skills/tool").exists()
+    assert "left out of .agents/skills/tool: codex also reads it" in result.stdout

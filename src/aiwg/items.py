@@ -123,10 +123,14 @@ class Item:
             return False
         return not includes or bool(names & set(includes))
 
-    def for_platform(self, platform_id: str) -> Item:
-        """This item with its `<platform_id>:` override block applied to the common fields."""
-        block = self.overrides.get(platform_id)
-        if not block:
+    def for_platform(self, platform_id: str, aliases: tuple[str, ...] = ()) -> Item:
+        """This item as one platform sees it: its override block (keyed by the platform's id
+        or an alias) applied to the common fields, and a per-platform `model` mapping
+        (`model: {cursor: x, codex: y}`) narrowed to this platform's entry."""
+        names = (platform_id, *aliases)
+        block = next((self.overrides[name] for name in names if self.overrides.get(name)), {})
+        model = self.meta.get("model")
+        if not block and not isinstance(model, Mapping):
             return self
         changes: dict[str, Any] = {}
         meta = dict(self.meta)
@@ -135,6 +139,13 @@ class Item:
             attr = _FIELD_ATTRS.get(key)
             if attr is not None:
                 changes[attr] = _coerce_field(attr, value)
+        model = meta.get("model")
+        if isinstance(model, Mapping):
+            chosen = next((model[name] for name in names if name in model), None)
+            if chosen is None:
+                del meta["model"]
+            else:
+                meta["model"] = chosen
         return replace(self, meta=meta, **changes)
 
     # --- projections -------------------------------------------------------------------------
@@ -184,7 +195,8 @@ def _coerce_field(attr: str, value: Any) -> Any:
             return ()
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
-        return tuple(str(v) for v in value)
+        # Anything but a list is a type problem `validate` reports; it must not crash here.
+        return tuple(str(v) for v in value if v is not None) if isinstance(value, list) else ()
     if attr == "version" and value is not None:
         return str(value)
     return value

@@ -144,10 +144,11 @@ def _extras(item: Item, adapter: Adapter, spec: KindSpec) -> dict[str, Any]:
 
 
 def _for_platform(item: Item, adapter: Adapter) -> Item:
-    for name in adapter.names:
-        if name in item.overrides:
-            return item.for_platform(name)
-    return item
+    return item.for_platform(adapter.id, adapter.aliases)
+
+
+# Stands for the item name in a path template, so per-item paths of two platforms compare.
+_ANY_NAME = "\x00"
 
 
 class Renderer:
@@ -157,6 +158,34 @@ class Renderer:
         self.blocks: dict[tuple[str, str], _Contribution] = defaultdict(_Contribution)
         # block identity -> the items loaded with it (not those only in its index file)
         self.block_items: dict[str, frozenset[str]] = {}
+        # Path (with _ANY_NAME for the item name) -> the rendered platforms that read it.
+        self.readers: dict[str, list[Adapter]] = defaultdict(list)
+
+    def add_readers(self, adapter: Adapter, paths: _Paths) -> None:
+        for spec in adapter.kinds.values():
+            target = adapter.kinds.get(spec.emulate) if spec.emulate else spec
+            template = adapter.path_template(target, paths.scope) if target else None
+            if template is not None:
+                readers = self.readers[paths.place(template, _ANY_NAME).path]
+                if adapter not in readers:
+                    readers.append(adapter)
+
+    def _excluded_by_another_reader(self, adapter: Adapter, paths: _Paths, template: str,
+                                    item: Item) -> bool:
+        """An output several platforms read carries only items every one of them may see:
+        a `!codex` rule selected for OpenCode must not land in the AGENTS.md Codex reads."""
+        shared = paths.place(template, _ANY_NAME).path
+        excluded = [other.id for other in self.readers.get(shared, ())
+                    if other.id != adapter.id
+                    and not item.targets_platform(other.id, other.aliases)]
+        if not excluded:
+            return False
+        where = shared.replace(_ANY_NAME, item.name)
+        self._loss(adapter, "dropped", item,
+                   f"left out of {where}: {', '.join(excluded)} also read"
+                   f"{'s' if len(excluded) == 1 else ''} it, and the item's targets exclude "
+                   f"{'it' if len(excluded) == 1 else 'them'}")
+        return True
 
     def _file(self, place: _Place, text: str | bytes, adapter: Adapter, item: Item,
               executable: bool = False, always_loaded: bool = False) -> None:
@@ -185,6 +214,8 @@ class Renderer:
             return
         if paths.scope == "user" and spec.user_format:
             spec = replace(spec, format=spec.user_format, budget=spec.user_budget)
+        if self._excluded_by_another_reader(adapter, paths, template, item):
+            return
         item = _for_platform(item, adapter)
         for reason in _reductions(adapter, spec, item):
             self._loss(adapter, "reduced", item, reason)
@@ -574,8 +605,10 @@ def condition_places(adapters: Sequence[Adapter], target: Target) -> list[str]:
 def render(adapters: Sequence[Adapter], items: Sequence[Item], target: Target) -> RenderResult:
     """Every output the given platforms read, for the items selected for each of them."""
     renderer = Renderer(target)
-    for adapter in adapters:
-        paths = _Paths(adapter, target)
+    all_paths = [(adapter, _Paths(adapter, target)) for adapter in adapters]
+    for adapter, paths in all_paths:
+        renderer.add_readers(adapter, paths)
+    for adapter, paths in all_paths:
         for item in items:
             if item.targets_platform(adapter.id, adapter.aliases):
                 renderer.render_item(adapter, paths, item)
