@@ -323,11 +323,20 @@ def test_default_layers_follow_the_config(tmp_path: Path) -> None:
     (project / "lib-a").mkdir(parents=True)
     (project / "lib-c").mkdir(parents=True)
     (Path(os.environ["XDG_DATA_HOME"]) / "aiwg" / "library").mkdir(parents=True)
-    config = Config(builtin=False, user_library=False,
-                    library_paths=("lib-a", "lib-b-missing", "lib-c"))
+    config = Config(builtin=False, user_library=False, library_paths=("lib-a", "lib-c"))
     layers = default_layers(project, config)
     assert layers == [Layer("project:lib-a", project / "lib-a"),
                       Layer("project:lib-c", project / "lib-c")]
+
+
+def test_defect_14_a_configured_library_path_that_is_missing_is_an_error(
+        tmp_path: Path) -> None:
+    (tmp_path / "lib-a").mkdir()
+    config = Config(builtin=False, user_library=False, library_paths=("lib-a", "lib-b-missing"))
+    with pytest.raises(InputError, match=r"library\.paths: 'lib-b-missing' is not a folder"):
+        default_layers(tmp_path, config)
+    # The default library folder may be absent: a project that has none yet is fine.
+    assert default_layers(tmp_path, Config(builtin=False, user_library=False)) == []
 
 
 def test_user_layer_only_when_it_exists(tmp_path: Path) -> None:

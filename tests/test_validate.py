@@ -402,3 +402,20 @@ def test_the_builtin_library_is_valid() -> None:
                             "openclaw"})
     assert [str(p) for p in validate_library(library)] == []
     assert len(library.items) >= 15
+
+
+def test_item_name_limit_leaves_room_for_every_adapters_file_name() -> None:
+    """ITEM_NAME_MAX must keep each file name an adapter makes from an item name under the
+    255 bytes file systems allow, or a valid name fails a deploy after other files were written."""
+    from aiwg.adapters import default_registry
+    from aiwg.validate import ITEM_NAME_MAX
+
+    longest = "x" * ITEM_NAME_MAX
+    for adapter in default_registry().adapters:
+        for spec in adapter.kinds.values():
+            for scope in ("project", "user"):
+                template = adapter.path_template(spec, scope) or ""
+                for part in template.split("/"):
+                    if "{name}" in part:
+                        assert len(part.replace("{name}", longest).encode()) <= 255, (
+                            adapter.id, template)

@@ -101,8 +101,12 @@ def _one_line_errors(command: F) -> F:
             code = command(*args, **kwargs)
         except AiwgError as error:
             code = error.exit_code
-            # LibraryProblems carries one line per problem, printed before the summary.
-            console.error(str(error), code, problems=list(getattr(error, "problems", ())))
+            problems: list[str] = list(getattr(error, "problems", ()))
+            if len(problems) == 1:  # one problem is one line, with what to do about it
+                console.error(f"{problems[0]} (fix it before deploying)", code)
+            else:
+                # LibraryProblems carries one line per problem, printed before the summary.
+                console.error(str(error), code, problems=problems)
         except KeyboardInterrupt:
             code = 130
             console.error("interrupted", code)

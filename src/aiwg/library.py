@@ -27,6 +27,8 @@ from aiwg.resources import builtin_library_dir
 if TYPE_CHECKING:
     from aiwg.config import Config
 
+DEFAULT_LIBRARY_PATH = ".aiwg/library"  # aiwg.config's default; it may be absent
+
 MCP_SUFFIXES = (".yaml", ".yml")
 SKILL_FILE = "SKILL.md"
 # Typed list fields; each may also be written as one comma-separated string.
@@ -58,6 +60,11 @@ def default_layers(project_root: Path, config: Config) -> list[Layer]:
     paths = config.library_paths
     for configured in paths:
         folder = project_root / Path(configured).expanduser()
+        if configured != DEFAULT_LIBRARY_PATH and not folder.is_dir():
+            # A configured library that is not there would deploy a different library quietly.
+            where = config.path.name if config.path else "aiwg.toml"
+            raise InputError(f"{where}: library.paths: {configured!r} is not a folder "
+                             f"(looked in {folder})")
         if folder.is_dir():
             # With one project path the short name reads better in `aiwg list`.
             name = "project" if len(paths) == 1 else f"project:{configured}"

@@ -19,6 +19,7 @@ from aiwg.errors import Problem
 from aiwg.formats.block import content_problem
 from aiwg.items import COMMON_FIELDS, HOOK_EVENTS, SEVERITIES, YAML_KINDS, Item
 from aiwg.library import LIST_FIELDS, Library
+from aiwg.secrets import secrets_in
 
 # Fields that are not common but that platforms have a place for; a key close to one of these
 # is most likely a typo of it. `mode` (OpenCode agents) is here because it is one letter from
@@ -29,6 +30,10 @@ KNOWN_EXTRA_FIELDS: tuple[str, ...] = (
 )
 RELATION_FIELDS = ("requires", "enhances", "conflicts")
 SKILL_NAME_MAX = 64
+# File systems allow 255 bytes per file name; the longest suffix an adapter puts after an item
+# name is far below 255 - 128 (tests/test_validate.py checks every adapter's templates), so a
+# valid name can never fail a deploy half-way with "file name too long".
+ITEM_NAME_MAX = 128
 SKILL_DESCRIPTION_MAX = 1024
 # The Agent Skills spec's name rule, and a looser one for other kinds that is still safe to use
 # as a file name on every platform.
@@ -159,9 +164,28 @@ class _ItemCheck:
     def check_fields(self, fields: Mapping[str, Any], parent: str | None) -> None:
         """The types of the common fields (at the top, or in a platform's override block)."""
         for key, value in fields.items():
+            if key == "model":
+                self.check_model(value, parent)
+                continue
             expected = _field_type_problem(key, value)
             if expected:
                 self.report(key, expected, parent)
+
+    def check_model(self, value: object, parent: str | None) -> None:
+        """A model name, or (at the top) a mapping of platform ids to model names."""
+        if isinstance(value, dict) and parent is None:
+            for platform, name in value.items():
+                if self.known_platforms is not None and platform not in self.known_platforms:
+                    self.report(str(platform), f"unknown platform {platform!r}"
+                                f"{_did_you_mean(str(platform), self.known_platforms)}", "model")
+                elif not isinstance(name, str) or not name.strip():
+                    self.report(str(platform), f"expected a model name, got {_show(name)}",
+                                "model")
+            return
+        if not isinstance(value, str) or not value.strip():
+            what = "a model name" if parent else ("a model name, or a mapping of platform ids "
+                                                  "to model names")
+            self.report("model", f"expected {what}, got {_show(value)}", parent)
 
     def check_names(self) -> None:
         name = self.item.meta.get("name")
@@ -224,12 +248,32 @@ class _ItemCheck:
                             f"{_did_you_mean(platform, self.known_platforms)}")
 
     def check_mcp(self) -> None:
+        reported: set[str] = set()
         for key, message in _mcp_problems(self.item):
+            reported.add(key)
             parent, _, child = key.partition(".")
             if child:
                 self.report(child, message, parent)
             else:
                 self.report(key, message)
+        blocks = [("", self.item.meta), *((f"{p}.", b) for p, b in self.item.overrides.items())]
+        for prefix, fields in blocks:
+            for where, what, hint in secrets_in(fields, prefix):
+                if where not in reported:
+                    self.report_secret(where, what, hint)
+
+    def report_secret(self, where: str, what: str, hint: str | None) -> None:
+        """A literal credential at `where` (`args[2]`, `env.DATABASE_URL`, `cursor.url`)."""
+        path = re.split(r"[.\[]", where)
+        child = path[1] if len(path) > 1 and not where.startswith(f"{path[0]}[") else None
+        lines = self._key_lines()
+        line = lines.line(path[0], child) if child else lines.line(path[0])
+        variable = hint or re.sub(r"[^A-Za-z0-9]+", "_", self.item.name).upper().strip(
+            "_") + "_TOKEN"
+        self.problems.append(Problem.at(
+            self.item.source, f"a literal credential ({what}); write an environment reference "
+            f"like ${{{variable}}} instead and set {variable} where the assistant runs",
+            line=line, field=where))
 
 
 def _did_you_mean(word: str, known: Collection[str]) -> str:
@@ -252,8 +296,10 @@ def _field_type_problem(key: str, value: object) -> str | None:
         if value in SEVERITIES:
             return None
         return f"expected one of {', '.join(SEVERITIES)}, got {_show(value)}"
-    if key in ("name", "category"):
+    if key in ("name", "category", "argument-hint"):
         return _string_problem(value)
+    if key in ("tools", "allowed-tools"):
+        return _list_problem(value)
     if key == "description":
         return _description_problem(value)
     return None
@@ -296,6 +342,9 @@ def _name_problem(item: Item, name: str) -> str | None:
     """Why `name` is not a safe, portable item name; None when it is."""
     if "/" in name or "\\" in name or ".." in name:
         return f"expected a plain name without a path separator or '..', got {name!r}"
+    if len(name) > ITEM_NAME_MAX and item.kind != "skill":
+        return (f"{len(name)} characters; expected at most {ITEM_NAME_MAX}, so that every "
+                "platform's file name for it (with its suffix, like .prompt.md) fits")
     if item.kind == "skill":
         if 1 <= len(name) <= SKILL_NAME_MAX and _SKILL_NAME.match(name):
             return None
@@ -376,7 +425,10 @@ def _string_map_problems(key: str, value: object, example: str) -> Iterator[tupl
         return
     for name, entry in value.items():
         where = f"{key}.{name}"
-        if not isinstance(entry, str):
+        if key == "env" and not _ENV_NAME.match(str(name)):
+            yield where, (f"expected an environment variable name (letters, digits and _, not "
+                          f"starting with a digit), got {str(name)!r}")
+        elif not isinstance(entry, str):
             yield where, f"expected a string, got {_show(entry)}"
         elif _looks_secret(str(name)) and not _is_reference(entry):
             # An env entry's own name is the natural variable; a header's name is not.

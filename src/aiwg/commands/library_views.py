@@ -9,7 +9,7 @@ from rich.table import Table
 from aiwg import console
 from aiwg.engine import Context
 from aiwg.errors import EXIT_DIFFERENCES, EXIT_OK, UsageError
-from aiwg.items import LEVELS, Item
+from aiwg.items import KINDS, LEVELS, Item
 from aiwg.validate import validate_library
 
 
@@ -30,6 +30,8 @@ def item_json(item: Item, *, selected: bool | None = None) -> dict[str, Any]:
 
 def run_list(context: Context, *, kind: str | None = None, tag: str | None = None,
              as_json: bool = False) -> int:
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"--kind: expected one of {', '.join(KINDS)}, got {kind!r}")
     library = context.library
     try:
         chosen = {item.id for item in context.selection()}

@@ -94,7 +94,9 @@ def mcp_entry(item: Item, shape: McpShape) -> tuple[dict[str, Any], list[str]]:
     if shape.stdio_type:
         entry["type"] = shape.stdio_type
     command = str(meta.get("command", ""))
-    args = [str(a) for a in meta.get("args") or []]
+    # `${NAME}` in an argument (`--api-key ${API_KEY}`, the way validate asks for secrets) is
+    # written in the platform's own reference syntax, like env values and headers.
+    args = [translate_references(str(a), shape.env_ref) for a in meta.get("args") or []]
     if shape.command_style == "array":
         entry["command"] = [command, *args]
     else:
