@@ -433,7 +433,10 @@ class Renderer:
             fitted = fit_section(items, budget, unit, details, label=label,
                                  index_path=index_path, pinned=pinned, overhead=overhead)
             cap = binding.cap if binding else None
-            loaded = measure(write_block(host, block, fitted.text), unit)
+            try:
+                loaded = measure(write_block(host, block, fitted.text), unit)
+            except BlockError as error:
+                raise InputError(f"{path}: {error}; fix or remove the markers") from None
             if budget is None or cap is None or loaded <= cap:
                 break
             # The host's own newlines can add a byte or two the estimate missed: fit again.

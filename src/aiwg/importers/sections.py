@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from aiwg.formats.block import find_block
+from aiwg.errors import InputError
+from aiwg.formats.block import BlockError, find_block
 from aiwg.importers.model import Imported
 from aiwg.importers.native import description_from
 
@@ -47,7 +48,11 @@ def rules_from_sections(text: str, origin: str, stem: str) -> list[Imported]:
     than a title); `@file` import lines stay behind, said in a note."""
     rules: list[Imported] = []
     notes: list[str] = []
-    for heading, lines in _split(outside_blocks(text.replace("\r\n", "\n"))):
+    try:
+        person = outside_blocks(text.replace("\r\n", "\n"))
+    except BlockError as error:
+        raise InputError(f"{origin}: {error}; fix or remove the markers") from None
+    for heading, lines in _split(person):
         kept = [line for line in lines if not _IMPORT_LINE.match(line.strip())]
         if len(kept) != len(lines):
             notes.append(f"{origin}: `@file` import lines are not rules; left in place")
