@@ -33,7 +33,7 @@ def test_json_shows_status_and_per_kind_confidence_sources_date_and_reads(tmp_pa
 
 def test_table_shows_status_and_a_confidence_mark_per_cell(tmp_path: Path) -> None:
     output = aiwg(tmp_path, "platforms").stdout
-    continue_row = next(line for line in output.splitlines() if " continue " in line)
+    continue_row = next(line for line in output.splitlines() if line.startswith("continue\t"))
     assert "end-of-life" in continue_row
     assert "◐" in output and "●" in output and "from the vendor's docs" in output
 
@@ -73,3 +73,16 @@ def test_every_platform_that_is_not_active_names_a_date_and_a_known_successor() 
         if not adapter.active:
             assert adapter.status_date
             assert adapter.successor is None or registry.find(adapter.successor) is not None
+
+
+def test_plain_listing_is_one_tab_separated_line_per_platform_with_every_id_whole(
+        tmp_path: Path) -> None:
+    from aiwg.adapters import default_registry
+
+    result = aiwg(tmp_path, "platforms")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    ids = [adapter.id for adapter in default_registry().adapters]
+    assert len(lines) == len(ids) + 2 and lines[-1].startswith("# ")  # header, rows, legend
+    assert [line.split("\t")[0] for line in lines[1:-1]] == ids
+    assert {len(line.split("\t")) for line in lines[:-1]} == {9}

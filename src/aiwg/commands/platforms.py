@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
-
-from rich.table import Table
 
 from aiwg import console
 from aiwg.adapters import Adapter, ReadSpec, Registry
@@ -153,16 +152,28 @@ def run(registry: Registry, *, as_json: bool = False, markdown: bool = False,
     if markdown:
         console.out.print(markdown_table(registry), end="", markup=False)
         return EXIT_OK
-    # A terminal is too narrow for paths: one mark per kind here, paths in --markdown/--json.
-    table = Table("platform", box=None)
-    table.add_column("id", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    for kind in KINDS:
-        table.add_column(KIND_TITLES[kind], no_wrap=True)
+    # One plain line per platform: the id (what you type) comes first and is never cut; a mark
+    # per kind in fixed-width columns; the name last, where a narrow terminal may wrap it.
+    width = max(len(a.id) for a in registry.adapters)
+    status_width = max(len(status_text(a)) for a in registry.adapters)
+    piped = not sys.stdout.isatty()
+
+    def emit(cells: list[str]) -> None:
+        # Piped output is TSV, written as is (a console would expand the tabs).
+        if piped:
+            sys.stdout.write("\t".join(cells) + "\n")
+        else:
+            console.line(" ".join([f"{cells[0]:<{width}}", f"{cells[1]:<{status_width}}",
+                                   *(f"{c:<3}" for c in cells[2:-1]), cells[-1]]))
+
+    emit(["id", "status", *(KIND_TITLES[k][:3] for k in KINDS), "platform"])
     for adapter in registry.adapters:
-        status = adapter.status + (f" → {adapter.successor}" if adapter.successor else "")
-        table.add_row(adapter.name, adapter.id, status, *(mark(adapter, k, scope) for k in KINDS))
-    console.out.print(table)
-    console.line(f"{LEGEND}; * written as another kind (a command as a skill). Paths and "
-                 "dates: aiwg platforms --markdown or --json.", style="dim")
+        emit([adapter.id, status_text(adapter), *(mark(adapter, k, scope) for k in KINDS),
+              adapter.name])
+    legend = (f"{LEGEND}; * written as another kind (a command as a skill). Paths and "
+              "dates: aiwg platforms --markdown or --json.")
+    if piped:
+        sys.stdout.write(f"# {legend}\n")
+    else:
+        console.line(legend, style="dim")
     return EXIT_OK
