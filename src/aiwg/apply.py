@@ -26,6 +26,7 @@ from aiwg.atomic import (
     read_regular,
 )
 from aiwg.errors import EXIT_DIFFERENCES, AiwgError
+from aiwg.fingerprint import file_for as fingerprint_file
 from aiwg.lock import LOCK_TIMEOUT_SECONDS, locked
 
 if TYPE_CHECKING:
@@ -119,39 +120,45 @@ def _clean_leftovers(plan: Plan) -> None:
     owned = {(change.destination.parent, change.destination.name)
              for change in plan.files.values()}
     owned.update((path.parent, path.name)
-                 for path in (plan.state.manifest_file, *plan.state.side_files()))
+                 for path in (plan.state.manifest_file, *plan.state.side_files(),
+                              fingerprint_file(plan.state.path)))
     clean_temporaries({folder for folder, _ in owned}, owned)
 
 
-def apply_plan(plan: Plan, root_of: dict[str, Path], progress: Progress | None = None) -> bool:
+def apply_plan(plan: Plan, root_of: dict[str, Path], progress: Progress | None = None,
+               before_writing: Callable[[], None] | None = None) -> bool:
     """Write every changed file, then the bases, sync them, then the manifest. True if anything
     changed.
 
     `root_of` maps each changed path to the root it must stay inside (for empty-folder cleanup);
-    `progress` is told how many files have been handled so far.
+    `progress` is told how many files have been handled so far; `before_writing` runs once
+    before the first write, and not at all when the run writes nothing.
     """
-    _clean_leftovers(plan)
-    batch = Batch()
-    written = 0
-    for path, change in plan.files.items():
-        if change.changed:
-            apply_file(change, root_of[path], batch, written)
-            written += 1
-            if progress is not None:
-                progress(written)
+    changes = [(path, change) for path, change in plan.files.items() if change.changed]
     new_manifest = plan.manifest_after.to_bytes()
     old_manifest = read_regular(plan.state.manifest_file)
     legacy = plan.state.legacy_manifest_file.exists()
-    if not plan.manifest_after.entries and old_manifest is None and not legacy:
+    keep_manifest = not plan.manifest_after.entries and old_manifest is None and not legacy
+    manifest_changes = not keep_manifest and (new_manifest != old_manifest or legacy)
+    _clean_leftovers(plan)  # a killed run's temp files go even when nothing else changes
+    if not changes and not manifest_changes:
+        return False
+    if before_writing is not None:
+        before_writing()
+    batch = Batch()
+    for written, (path, change) in enumerate(changes):
+        apply_file(change, root_of[path], batch, written)
+        if progress is not None:
+            progress(written + 1)
+    if keep_manifest:
         batch.make_durable()
-        return written > 0
+        return bool(changes)
     _store_bases(plan)
-    if new_manifest != old_manifest or legacy:
+    if manifest_changes:
         _write_side_files(plan, batch)
     batch.make_durable()  # the files before the manifest that records them
-    if new_manifest != old_manifest or legacy:
+    if manifest_changes:
         atomic_write(plan.state.manifest_file, new_manifest, DEFAULT_MODE)
         _collect_garbage(plan)
         plan.state.retire_legacy()
-        return True
-    return written > 0
+    return True

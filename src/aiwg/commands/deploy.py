@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from aiwg import console, report
+from aiwg import console, fingerprint, report
 from aiwg.apply import apply_plan, locked
 from aiwg.commands.platforms import lifecycle_warning
 from aiwg.conflicts import record_conflicts
@@ -26,13 +26,15 @@ def _confirm(run: Run, yes: bool) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _warn_lifecycle(context: Context, platforms: Sequence[str]) -> None:
+def _lifecycle_warnings(context: Context, platforms: Sequence[str]) -> list[str]:
     """Deploying to a platform that reached its end (or is going there) names its successor."""
-    for name in platforms:
-        adapter = context.registry.find(name)
-        warning = lifecycle_warning(adapter) if adapter else None
-        if warning:
-            console.warn(warning)
+    adapters = (context.registry.find(name) for name in platforms)
+    return [w for w in (lifecycle_warning(a) for a in adapters if a) if w]
+
+
+def _warn_lifecycle(context: Context, platforms: Sequence[str]) -> None:
+    for warning in _lifecycle_warnings(context, platforms):
+        console.warn(warning)
 
 
 def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms: bool = False,
@@ -45,6 +47,12 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
         platforms = [a.id for a in context.registry.adapters if a.has_scope(scope)]
     flags = Flags(force=force, adopt=adopt)
     applied = False
+    if mode == "sync" and not (dry_run or force or adopt or as_json or explain):
+        unchanged = fingerprint.answer(context, scope)  # nothing changed since an in-sync run
+        if unchanged is not None:
+            for text in unchanged:
+                console.line(text)
+            return EXIT_OK
     if dry_run:
         planned = prepare(context, scope, mode, platforms, flags)
         report.warn_untrusted(planned.warnings)
@@ -56,7 +64,11 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
             if not _confirm(planned, yes):
                 console.error("nothing written")
                 return EXIT_DIFFERENCES
-            applied = apply_plan(planned.plan, planned.roots)
+            applied = apply_plan(planned.plan, planned.roots,
+                                 before_writing=lambda: fingerprint.before_writing(context, scope))
+            # Only a run that wrote records one: a no-op leaves every file (and mtime) alone.
+            if applied and mode != "remove" and not _lifecycle_warnings(context, planned.platforms):
+                fingerprint.remember(context, planned)
             for side in record_conflicts(planned.plan):
                 shown = side.relative_to(context.project_root) if side.is_relative_to(
                     context.project_root) else side

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aiwg import console, report
+from aiwg import console, fingerprint, report
 from aiwg.engine import Context, prepare
 from aiwg.errors import EXIT_DIFFERENCES, EXIT_OK
 from aiwg.render import Scope
 
+NO_DIFFERENCES = "no differences: the files match the library"
+
 
 def run(context: Context, platforms: Sequence[str], *, scope: Scope = "project",
         stat: bool = False, check: bool = False, as_json: bool = False) -> int:
+    if not (platforms or stat or as_json) and fingerprint.answer(context, scope) is not None:
+        console.line(NO_DIFFERENCES, style="dim")  # nothing changed since an in-sync run
+        return EXIT_OK
     planned = prepare(context, scope, "deploy" if platforms else "sync", platforms)
     report.warn_untrusted(planned.warnings)
     plan = planned.plan
@@ -31,5 +36,5 @@ def run(context: Context, platforms: Sequence[str], *, scope: Scope = "project",
     else:
         console.diff(list(report.diff_lines(plan)))
     if not plan.differs:
-        console.line("no differences: the files match the library", style="dim")
+        console.line(NO_DIFFERENCES, style="dim")
     return exit_code
