@@ -94,21 +94,39 @@ def _lstat(path: str) -> os.stat_result | None:
         return None
 
 
-def record(file: Path, *, key: dict[str, Any], trees: Iterable[Path], files: Iterable[Path],
-           summary: list[str]) -> None:
-    """Write the fingerprint: `trees` are walked whole (a new entry in them is a change);
-    `files` are single paths (absent ones must stay absent)."""
-    from aiwg.atomic import atomic_write
-
-    now_ns = _clock_ns(file)
+def snapshot(trees: Iterable[Path], files: Iterable[Path], now_ns: int) -> list[list[Any]]:
+    """Stat entries for `trees` (walked whole: a new entry in them is a change) and `files`
+    (single paths; absent ones must stay absent)."""
     tree_roots = sorted({str(t) for t in trees})
     entries: list[list[Any]] = []
     for root in tree_roots:
-        entries.append(_record_path(root, _lstat(root), now_ns))
+        entries.append([*_record_path(root, _lstat(root), now_ns), "tree"])
         entries.extend(_record_path(p, info, now_ns) for p, info in _walk(Path(root)))
     seen = {entry[0] for entry in entries}
     for path in sorted({str(f) for f in files} - seen):
         entries.append(_record_path(path, _lstat(path), now_ns))
+    return entries
+
+
+def record(file: Path, *, key: dict[str, Any], inputs: list[list[Any]],
+           outputs: dict[Path, bytes | None], summary: list[str]) -> None:
+    """Write the fingerprint: `inputs` as stat'ed before planning (a change during the run is a
+    change); each output's stat now, with the digest of the bytes aiwg meant it to have, so an
+    edit made since the write is caught by content."""
+    from aiwg.atomic import atomic_write
+
+    entries = list(inputs)
+    seen = {entry[0] for entry in entries}
+    for path, expected in sorted(outputs.items()):
+        if str(path) in seen:
+            continue
+        info = _lstat(str(path))
+        stamp = None if info is None else _stamp(info)
+        digest = None if expected is None else hashlib.sha256(expected).hexdigest()
+        if (info is None) != (expected is None):
+            return  # not what the plan wrote: record nothing
+        entries.append([str(path), stamp, digest])
+    tree_roots = [entry[0] for entry in inputs if entry[-1:] == ["tree"]]
     document = {"format": FORMAT, "aiwg": __version__, "key": key, "trees": tree_roots,
                 "entries": entries, "summary": summary}
     atomic_write(file, (json.dumps(document, separators=(",", ":")) + "\n").encode(), 0o644)
@@ -147,6 +165,7 @@ def matches(file: Path, key: dict[str, Any]) -> list[str] | None:
             if _lstat(root) is not None and any(p not in recorded for p, _ in _walk(Path(root))):
                 return None  # something new in a watched folder
         for path, stamp, *digest in recorded.values():
+            digest = [d for d in digest if d != "tree"]
             info = _lstat(path)
             if (info is None) != (stamp is None):
                 return None
@@ -192,18 +211,12 @@ def before_writing(context: Context, scope: Scope) -> None:
     forget(_file(context, scope))
 
 
-def remember(context: Context, run: Run) -> None:
-    """Record the fingerprint after a run that left everything in sync for what a sync covers."""
+def watched_inputs(context: Context) -> list[list[Any]]:
+    """What a run's result depends on, stat'ed before it plans (see `remember`)."""
     import aiwg
     from aiwg.library import default_layers
     from aiwg.resources import adapters_dir, builtin_library_dir
 
-    plan = run.plan
-    configured = {context.registry.canonical(p) for p in context.config.platforms}
-    if (run.scope != "project" or run.warnings
-            or any(a.kind not in IN_SYNC_KINDS for a in plan.actions)
-            or set(run.platforms) != plan.manifest_after.platforms() | configured):
-        return
     config = context.config
     trees = {layer.path for layer in default_layers(context.project_root, config)}
     trees.update(context.project_root / Path(p).expanduser() for p in config.library_paths)
@@ -215,17 +228,31 @@ def remember(context: Context, run: Run) -> None:
         with contextlib.suppress(FileNotFoundError):
             trees.add(builtin_library_dir())
     trees.update({adapters_dir(), Path(aiwg.__file__).parent})
+    state = context.state("project")
+    files = {context.project_root / "aiwg.toml", context.project_root / "pyproject.toml"}
+    return snapshot(trees, files, _clock_ns(file_for(state.path)))
+
+
+def remember(context: Context, run: Run, inputs: list[list[Any]]) -> None:
+    """Record the fingerprint after a run that left everything in sync for what a sync covers."""
+    plan = run.plan
+    configured = {context.registry.canonical(p) for p in context.config.platforms}
+    if (run.scope != "project" or run.warnings
+            or any(a.kind not in IN_SYNC_KINDS for a in plan.actions)
+            or set(run.platforms) != plan.manifest_after.platforms() | configured):
+        return
     state = context.state(run.scope)
-    files = {context.project_root / "aiwg.toml", context.project_root / "pyproject.toml",
-             state.manifest_file, state.legacy_manifest_file}
+    outputs: dict[Path, bytes | None] = {}
     for path, change in plan.files.items():
-        # The folder too: a file appearing beside an output (a killed run's temp file) is news.
-        files.update((change.destination, change.destination.parent))
+        outputs[change.destination] = change.after
         root = run.roots.get(path)
-        if root is not None:
-            files.add(root / path)
+        if root is not None and root / path != change.destination:
+            inputs = [*inputs, *snapshot((), {root / path}, 0)]  # the name, if it is a link
+        # The folder too: a file appearing beside an output (a killed run's temp file) is news.
+        inputs = [*inputs, *snapshot((), {change.destination.parent}, 0)]
+    inputs = [*inputs, *snapshot((), {state.manifest_file, state.legacy_manifest_file}, 0)]
     counts = {p: sum(1 for a in plan.actions if p in a.platforms
                      and a.kind in ("create", "update", "unchanged")) for p in run.platforms}
     summary = [f"{p}: {n} unchanged" if n else f"{p}: nothing to do" for p, n in counts.items()]
-    record(_file(context, run.scope), key=_key(context, run.scope), trees=trees, files=files,
-           summary=summary)
+    record(_file(context, run.scope), key=_key(context, run.scope), inputs=inputs,
+           outputs=outputs, summary=summary)

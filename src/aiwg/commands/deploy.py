@@ -47,7 +47,8 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
         platforms = [a.id for a in context.registry.adapters if a.has_scope(scope)]
     flags = Flags(force=force, adopt=adopt)
     applied = False
-    if mode == "sync" and not (dry_run or force or adopt or as_json or explain):
+    if mode == "sync" and not (dry_run or force or adopt or as_json or explain
+                               or console.settings.verbose):
         unchanged = fingerprint.answer(context, scope)  # nothing changed since an in-sync run
         if unchanged is not None:
             for text in unchanged:
@@ -59,6 +60,8 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
     else:
         # Plan under the lock, so a concurrent run's writes are seen before deciding anything.
         with locked(context.state(scope)):
+            # Inputs stat'ed before planning: one changed during the run is seen as a change.
+            inputs = fingerprint.watched_inputs(context) if scope == "project" else []
             planned = prepare(context, scope, mode, platforms, flags)
             report.warn_untrusted(planned.warnings)
             if not _confirm(planned, yes):
@@ -68,7 +71,7 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
                                  before_writing=lambda: fingerprint.before_writing(context, scope))
             # Only a run that wrote records one: a no-op leaves every file (and mtime) alone.
             if applied and mode != "remove" and not _lifecycle_warnings(context, planned.platforms):
-                fingerprint.remember(context, planned)
+                fingerprint.remember(context, planned, inputs)
             for side in record_conflicts(planned.plan):
                 shown = side.relative_to(context.project_root) if side.is_relative_to(
                     context.project_root) else side

@@ -14,7 +14,8 @@ NO_DIFFERENCES = "no differences: the files match the library"
 
 def run(context: Context, platforms: Sequence[str], *, scope: Scope = "project",
         stat: bool = False, check: bool = False, as_json: bool = False) -> int:
-    if not (platforms or stat or as_json) and fingerprint.answer(context, scope) is not None:
+    if (not (platforms or stat or as_json or console.settings.verbose)
+            and fingerprint.answer(context, scope) is not None):
         console.line(NO_DIFFERENCES, style="dim")  # nothing changed since an in-sync run
         return EXIT_OK
     planned = prepare(context, scope, "deploy" if platforms else "sync", platforms)
