@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,3 +83,45 @@ def manifest_outputs(project: Path) -> dict[str, dict[str, Any]]:
     records = [json.loads(line) for line in lines[1:]]
     return {output_identity(r["path"], r["grain"], r.get("block", ""), tuple(r.get("key_path", ())))
             : r for r in records}
+
+
+def user_config_file() -> Path:
+    """The user-level aiwg.toml that user-scope runs read (under the fake XDG_CONFIG_HOME)."""
+    return Path(os.environ["XDG_CONFIG_HOME"]) / "aiwg" / "aiwg.toml"
+
+
+def user_library() -> Path:
+    """The personal library folder (under the fake XDG_DATA_HOME)."""
+    return Path(os.environ["XDG_DATA_HOME"]) / "aiwg" / "library"
+
+
+def write_user_config(text: str) -> Path:
+    path = user_config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def write_user_item(relative: str, text: str) -> Path:
+    path = user_library() / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def mirror_to_user_scope(project: Path) -> None:
+    """Give the user the project's config and library, for tests that deploy at user scope
+    (a user-scope run reads only the user's own config and libraries)."""
+    config = project / "aiwg.toml"
+    if config.is_file():
+        write_user_config(config.read_text())
+    library = project / ".aiwg" / "library"
+    if library.is_dir():
+        shutil.rmtree(user_library(), ignore_errors=True)
+        shutil.copytree(library, user_library())
+
+
+def home_tree() -> dict[str, bytes]:
+    """Every file in the fake home that a platform reads, leaving out aiwg's own config/data."""
+    files = tree(Path(os.environ["HOME"]), skip=(".local",))
+    return {path: data for path, data in files.items() if not path.startswith(".config/aiwg/")}

@@ -137,7 +137,9 @@ def test_readme_config_example_is_valid(tmp_path: Path) -> None:
     example = re.search(r"```toml\n(.*?)```", README.read_text(), re.S)
     assert example
     (tmp_path / "aiwg.toml").write_text(example.group(1))
-    config = load_config(tmp_path)
+    (tmp_path / ".aiwg" / "library").mkdir(parents=True)  # the example's library path
+    names = {name.lower(): a.id for a in default_registry().adapters for name in a.names}
+    config = load_config(tmp_path, names)
     assert config.platforms == ("claude-code", "cursor")
     assert config.ignore == (".env", "secrets/**")
     assert config.budgets == {"codex": {"rule": 20000}}

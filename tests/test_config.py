@@ -30,7 +30,7 @@ rules_file = "WARP.md"
 nested = { any = ["thing", 1] }
 
 [budgets.codex]
-agents_md = 20000
+rule = 20000
 """
 
 EXPECTED = Config(
@@ -43,8 +43,15 @@ EXPECTED = Config(
                         names=("stateless-*",), exclude=("rule/port-binding",),
                         min_severity="medium"),
     platform_options={"warp": {"rules_file": "WARP.md", "nested": {"any": ["thing", 1]}}},
-    budgets={"codex": {"agents_md": 20000}},
+    budgets={"codex": {"rule": 20000}},
 )
+
+
+def with_libraries(root: Path) -> Path:
+    """The folders FULL names as library paths: a configured path must exist."""
+    (root / ".aiwg" / "library").mkdir(parents=True)
+    (root.parent / "shared").mkdir(exist_ok=True)
+    return root
 
 
 
@@ -62,13 +69,14 @@ def test_no_file_gives_defaults(tmp_path: Path) -> None:
     assert config == Config()
     assert config.path is None
     assert config.library_paths == (".aiwg/library",)
-    assert (config.builtin, config.user_library) == (True, True)
+    assert (config.builtin, config.user_library) == (True, False)
     assert config.selection == Selection(kinds=("rule", "agent", "command", "skill", "mcp", "hook"),
                                          tags=("core",), names=(), exclude=(),
-                                         min_severity=None)
+                                         min_severity=None, layers=("builtin",))
 
 
 def test_every_key_in_aiwg_toml(tmp_path: Path) -> None:
+    tmp_path = with_libraries(tmp_path / "project")
     (tmp_path / "aiwg.toml").write_text(FULL, encoding="utf-8")
     config = load_config(tmp_path)
     assert config.path == tmp_path / "aiwg.toml"
@@ -80,6 +88,7 @@ def test_every_key_in_pyproject(tmp_path: Path) -> None:
         "[select]", "[tool.aiwg.select]").replace("[platform.", "[tool.aiwg.platform.").replace(
         "[budgets.", "[tool.aiwg.budgets.")
     text = "[project]\nname = 'x'\n\n[tool.aiwg]\n" + nested.replace("# every key\n", "")
+    tmp_path = with_libraries(tmp_path / "project")
     (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
     config = load_config(tmp_path)
     assert config.path == tmp_path / "pyproject.toml"
@@ -182,12 +191,21 @@ def test_platform_options_are_free_form(tmp_path: Path) -> None:
      'got "urgent"'),
     ("platform = 3\n", "aiwg.toml:1: platform: expected a table, got 3"),
     ("[platform]\nwarp = 3\n", "aiwg.toml:2: platform.warp: expected a table, got 3"),
-    ("[budgets.codex]\nagents_md = 0\n",
-     "aiwg.toml:2: budgets.codex.agents_md: expected a positive integer, got 0"),
-    ("[budgets.codex]\nagents_md = true\n",
-     "aiwg.toml:2: budgets.codex.agents_md: expected a positive integer, got true"),
-    ('[budgets.codex]\nagents_md = "20k"\n',
-     'aiwg.toml:2: budgets.codex.agents_md: expected a positive integer, got "20k"'),
+    ("[budgets.codex]\nrule = 0\n",
+     "aiwg.toml:2: budgets.codex.rule: expected a positive integer, got 0"),
+    ("[budgets.codex]\nrule = true\n",
+     "aiwg.toml:2: budgets.codex.rule: expected a positive integer, got true"),
+    ('[budgets.codex]\nrule = "20k"\n',
+     'aiwg.toml:2: budgets.codex.rule: expected a positive integer, got "20k"'),
+    ("[budgets.codex]\nsize = 20000\n",
+     "aiwg.toml:2: budgets.codex.size: expected a kind (rule, agent, command, skill, mcp, "
+     'hook) as the key, got "size"'),
+    ("[budgets.codex]\nrules = 20000\n",
+     "aiwg.toml:2: budgets.codex.rules: expected a kind (rule, agent, command, skill, mcp, "
+     "hook) as the key, got \"rules\" (did you mean 'rule'?)"),
+    ('[select]\nlayers = ["projects"]\n',
+     "aiwg.toml:2: select.layers: expected a list of layers (builtin, user, project), "
+     "got \"projects\" (did you mean 'project'?)"),
     ("[budgets]\ncodex = 5\n", "aiwg.toml:2: budgets.codex: expected a table, got 5"),
 ])
 def test_wrong_values(tmp_path: Path, text: str, expected: str) -> None:

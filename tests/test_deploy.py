@@ -6,7 +6,16 @@ import json
 import os
 from pathlib import Path
 
-from helpers import aiwg, make_project, manifest_outputs, mtimes, rule_text, tree, write_item
+from helpers import (
+    aiwg,
+    make_project,
+    manifest_outputs,
+    mirror_to_user_scope,
+    mtimes,
+    rule_text,
+    tree,
+    write_item,
+)
 
 CONFIG = "[library]\nbuiltin = false\n[select]\ntags = []\n"
 
@@ -95,6 +104,7 @@ def test_user_files_and_keys_survive_deploy_sync_and_remove(tmp_path: Path) -> N
 
 def test_user_scope_claude_json_survives_byte_for_byte(tmp_path: Path) -> None:
     project = project_with_rule(tmp_path)
+    mirror_to_user_scope(project)
     home = Path(os.environ["HOME"])
     state = ('{\n  "numStartups": 42,\n  "projects": {"/x": {"allowedTools": []}},\n'
              '  "mcpServers": {\n    "mine": {"command": "keep-me"}\n  },\n  "tipsHistory": {}\n}\n')
@@ -111,6 +121,7 @@ def test_user_scope_claude_json_survives_byte_for_byte(tmp_path: Path) -> None:
 
 def test_claude_config_dir_moves_the_user_root(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     project = project_with_rule(tmp_path)
+    mirror_to_user_scope(project)
     moved = tmp_path / "claude-config"
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(moved))
     assert aiwg(project, "deploy", "--scope", "user", "-p", "claude").exit_code == 0
@@ -233,6 +244,7 @@ def test_symlink_escape_is_refused_with_one_line(tmp_path: Path) -> None:
 
 def test_explain_prints_the_loss_report(tmp_path: Path) -> None:
     project = project_with_rule(tmp_path)
+    mirror_to_user_scope(project)
     result = aiwg(project, "deploy", "-p", "cursor", "--scope", "user", "--explain")
     assert result.exit_code == 0
     assert "cursor: dropped 2: rule/alpha, rule/py" in result.stdout

@@ -12,13 +12,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import aiwg, make_project, tree
+from helpers import aiwg, home_tree, make_project, tree, user_library, write_user_config
 
 from aiwg.adapters import default_registry
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXTURE_LIBRARY = Path(__file__).parent / "fixtures" / "library"
 CONFIG = "ignore = ['.env', 'secrets/**']\n[library]\nbuiltin = false\nuser = false\npaths = ['lib']\n"
+# User scope reads the user's own config and library, wherever the run starts.
+USER_CONFIG = "ignore = ['.env', 'secrets/**']\n[library]\nbuiltin = false\n"
 UPDATE = bool(os.environ.get("AIWG_UPDATE_GOLDEN"))
 
 CASES = [(adapter.id, scope) for adapter in default_registry().adapters
@@ -27,17 +29,23 @@ CASES = [(adapter.id, scope) for adapter in default_registry().adapters
 
 def deployed_tree(tmp_path: Path, platform: str, scope: str) -> dict[str, bytes]:
     project = make_project(tmp_path, CONFIG)
-    shutil.copytree(FIXTURE_LIBRARY, project / "lib")
+    if scope == "project":
+        shutil.copytree(FIXTURE_LIBRARY, project / "lib")
+    else:
+        write_user_config(USER_CONFIG)
+        shutil.copytree(FIXTURE_LIBRARY, user_library())
     result = aiwg(project, "deploy", "--platform", platform, "--scope", scope)
     assert result.exit_code == 0, result.stderr
-    if scope == "project":
-        files = tree(project, skip=(".aiwg", ".git", "lib", "aiwg.toml"))
-    else:
-        files = tree(Path(os.environ["HOME"]), skip=(".local",))
+
+    def written() -> dict[str, bytes]:
+        if scope == "project":
+            return tree(project, skip=(".aiwg", ".git", "lib", "aiwg.toml"))
+        return home_tree()
+
+    files = written()
     again = aiwg(project, "deploy", "--platform", platform, "--scope", scope)
     assert again.exit_code == 0
-    assert (tree(project, skip=(".aiwg", ".git", "lib", "aiwg.toml")) if scope == "project"
-            else tree(Path(os.environ["HOME"]), skip=(".local",))) == files
+    assert written() == files
     return files
 
 

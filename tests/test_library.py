@@ -312,10 +312,21 @@ def test_default_layers(tmp_path: Path) -> None:
     (project / ".aiwg/library").mkdir(parents=True)
     user = Path(os.environ["XDG_DATA_HOME"]) / "aiwg" / "library"
     user.mkdir(parents=True)
-    layers = default_layers(project, Config())
+    # A project reads the user library only when its config asks for it.
+    assert [layer.name for layer in default_layers(project, Config())] == ["builtin", "project"]
+    layers = default_layers(project, Config(user_library=True))
     assert [layer.name for layer in layers] == ["builtin", "user", "project"]
     assert layers[1].path == user
     assert layers[2].path == project / ".aiwg/library"
+
+
+def test_user_scope_layers_name_their_paths_after_the_user(tmp_path: Path) -> None:
+    (tmp_path / "extra").mkdir()
+    (Path(os.environ["XDG_DATA_HOME"]) / "aiwg" / "library").mkdir(parents=True)
+    config = Config(user_library=True, library_paths=("extra",))
+    layers = default_layers(tmp_path, config, "user")
+    assert [(layer.name, layer.kind) for layer in layers] == [
+        ("builtin", "builtin"), ("user", "user"), ("user:extra", "user")]
 
 
 def test_default_layers_follow_the_config(tmp_path: Path) -> None:
@@ -340,7 +351,7 @@ def test_defect_14_a_configured_library_path_that_is_missing_is_an_error(
 
 
 def test_user_layer_only_when_it_exists(tmp_path: Path) -> None:
-    layers = default_layers(tmp_path, Config())
+    layers = default_layers(tmp_path, Config(user_library=True))
     assert [layer.name for layer in layers] == ["builtin"]
 
 

@@ -61,7 +61,7 @@ def test_copied_project_deselecting_everything_and_syncing_leaves_the_original_u
     before = tree(original)
     copy = tmp_path / "copy"
     shutil.copytree(original, copy, symlinks=True)
-    (copy / "aiwg.toml").write_text(CONFIG.replace("tags = []", 'tags = ["no-such-tag"]'))
+    (copy / "aiwg.toml").write_text(CONFIG.replace("tags = []", 'exclude = ["*"]'))
     result = aiwg(copy, "sync", "--yes")
     assert result.exit_code == 0, result.stderr
     assert tree(original) == before
@@ -153,7 +153,7 @@ def test_a_version_1_manifest_from_another_checkout_is_not_acted_on(tmp_path: Pa
         "outputs": {i: {**r, "path": str(original / r["path"]), "root": str(original)}
                     for i, r in entries.items()}}))
     before = tree(original)
-    (copy / "aiwg.toml").write_text(CONFIG.replace("tags = []", 'tags = ["no-such-tag"]'))
+    (copy / "aiwg.toml").write_text(CONFIG.replace("tags = []", 'exclude = ["*"]'))
     result = aiwg(copy, "sync", "--yes")
     assert result.exit_code == 0
     assert "ignored, never acted on" in result.stderr

@@ -12,7 +12,7 @@ from typing import Any
 import json5
 import pytest
 import yaml
-from helpers import aiwg, make_project, write_item
+from helpers import aiwg, make_project, mirror_to_user_scope, write_item
 
 from aiwg.adapters import default_registry
 
@@ -42,6 +42,8 @@ def test_mcp_server_is_found_by_the_formats_own_parser(tmp_path: Path, adapter, 
                                            "args: [server]\nenv:\n  GITHUB_TOKEN: ${GITHUB_TOKEN}\n")
     write_item(project, "mcp/remote.yaml", "name: remote\ndescription: R.\n"
                                            "url: https://mcp.example.test/x\n")
+    if scope == "user":
+        mirror_to_user_scope(project)
     result = aiwg(project, "deploy", "-p", adapter.id, "--scope", scope)
     assert result.exit_code == 0, result.stderr
     spec = adapter.kinds["mcp"]

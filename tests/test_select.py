@@ -6,7 +6,7 @@ from aiwg.config import Selection
 from aiwg.errors import InputError
 from aiwg.items import Item
 from aiwg.library import Library
-from aiwg.select import select_items, selection_reasons
+from aiwg.select import judge, left_out, left_out_line, select_items, selection_reasons
 
 
 def lib(*items: Item) -> Library:
@@ -96,7 +96,7 @@ def test_requires_closure_is_transitive_and_ignores_filters() -> None:
         "rule/middle", "rule/top", "skill/tool"]
     assert selection_reasons(library, Selection(kinds=("rule",))) == {
         "rule/middle": "required by rule/top",
-        "rule/top": "tag core",
+        "rule/top": "builtin, tagged core",
         "skill/tool": "required by rule/middle",
     }
 
@@ -144,8 +144,65 @@ def test_conflict_pulled_in_by_requires() -> None:
 
 def test_reasons() -> None:
     reasons = selection_reasons(SAMPLE, Selection(tags=("core",), names=("c",)))
-    assert reasons == {"rule/a": "tag core", "rule/b": "tag core", "rule/c": "name c",
-                       "agent/helper": "tag core", "command/plan": "tag core",
-                       "skill/debug": "tag core"}
+    assert reasons == {"rule/a": "builtin, tagged core", "rule/b": "builtin, tagged core",
+                       "rule/c": "name c", "agent/helper": "builtin, tagged core",
+                       "command/plan": "builtin, tagged core", "skill/debug": "builtin, tagged core"}
     assert selection_reasons(SAMPLE, Selection(tags=(), kinds=("mcp",))) == {
-        "mcp/github": "no tag filter"}
+        "mcp/github": "builtin layer"}
+
+
+# --- a person's own layers are theirs: the tag and severity filters narrow the built-in only ----
+
+OWN = lib(
+    rule("core-rule", "core"),
+    rule("plain-builtin", severity="low"),
+    Item(kind="rule", name="mine", description="m", layer="project"),
+    Item(kind="agent", name="helper", description="h", layer="user"),
+    Item(kind="rule", name="shared", description="s", layer="project:../team", severity="low"),
+    Item(kind="mcp", name="db", description="d", layer="project"),
+)
+
+
+def verdicts(library: Library, **selection: object) -> dict[str, str]:
+    return {item_id: str(v) for item_id, v in judge(library, Selection(**selection)).items()}
+
+
+def test_own_layers_need_no_tag_by_default() -> None:
+    assert verdicts(OWN) == {
+        "rule/core-rule": "in: builtin, tagged core",
+        "rule/mine": "in: project layer",
+        "rule/plain-builtin": "out: builtin, not tagged core",
+        "rule/shared": "in: project:../team layer",
+        "agent/helper": "in: user layer",
+        "mcp/db": "in: project layer",
+    }
+
+
+def test_min_severity_narrows_only_the_builtin_layer_by_default() -> None:
+    chosen = verdicts(OWN, tags=(), min_severity="high")
+    assert chosen["rule/plain-builtin"] == "out: builtin, severity low below high"
+    assert chosen["rule/shared"] == "in: project:../team layer"
+
+
+def test_select_layers_narrows_the_layers_it_names() -> None:
+    chosen = verdicts(OWN, layers=("builtin", "project"))
+    assert chosen["rule/mine"] == "out: project, not tagged core"
+    assert chosen["rule/shared"] == "out: project:../team, not tagged core"
+    assert chosen["agent/helper"] == "in: user layer"
+    assert verdicts(OWN, layers=())["rule/plain-builtin"] == "in: builtin layer"
+
+
+def test_kinds_and_exclude_apply_to_every_layer() -> None:
+    chosen = verdicts(OWN, kinds=("rule", "agent"), exclude=("rule/mine", "helper"))
+    assert chosen["mcp/db"] == "out: kind mcp not in select.kinds"
+    assert chosen["rule/mine"] == "out: excluded by rule/mine"
+    assert chosen["agent/helper"] == "out: excluded by helper"
+
+
+def test_left_out_counts_each_filter() -> None:
+    found = judge(OWN, Selection(kinds=("rule", "agent"), exclude=("mine",)))
+    assert left_out(found) == {"select.exclude": 1, "select.kinds": 1, "select.tags": 1}
+    assert left_out_line(found) == (
+        "the selection left out 3 library item(s) (1 by select.exclude, 1 by select.kinds, "
+        "1 by select.tags); `aiwg list` says why")
+    assert left_out_line(judge(OWN, Selection(tags=()))) is None

@@ -8,7 +8,14 @@ import tomllib
 from pathlib import Path
 
 import json5
-from helpers import aiwg, make_project, manifest_outputs, rule_text, write_item
+from helpers import (
+    aiwg,
+    make_project,
+    manifest_outputs,
+    mirror_to_user_scope,
+    rule_text,
+    write_item,
+)
 
 CONFIG = "[library]\nbuiltin = false\n[select]\ntags = []\n"
 USER_TEXT = "# Our agents guide\n\nHand-written team notes.\n"
@@ -107,6 +114,7 @@ def test_warp_md_option_writes_warp_md_only(tmp_path: Path) -> None:
 
 def test_user_scope_openclaw_and_codex(tmp_path: Path) -> None:
     root = project(tmp_path)
+    mirror_to_user_scope(root)
     home = Path(os.environ["HOME"])
     openclaw = home / ".openclaw"
     openclaw.mkdir()
@@ -130,6 +138,7 @@ def test_user_scope_openclaw_and_codex(tmp_path: Path) -> None:
 
 def test_codex_home_and_openclaw_profile_move_the_user_roots(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     root = project(tmp_path)
+    mirror_to_user_scope(root)
     monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex-home"))
     monkeypatch.setenv("OPENCLAW_PROFILE", "work")
     assert aiwg(root, "deploy", "--scope", "user", "-p", "codex", "-p", "openclaw").exit_code == 0

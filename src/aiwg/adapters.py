@@ -6,6 +6,7 @@ registry the rest of aiwg asks (by id or alias) and re-exports both. It knows no
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -64,7 +65,11 @@ class Registry:
     def get(self, name: str) -> Adapter:
         adapter = self.find(name)
         if adapter is None:
-            raise UsageError(f"unknown platform {name!r}; valid platforms: {', '.join(self.ids())}")
+            names = {n.lower(): a.id for a in self.adapters for n in a.names}
+            close = difflib.get_close_matches(name.strip().lower(), list(names), n=1, cutoff=0.6)
+            hint = f"did you mean {names[close[0]]!r}? " if close else ""
+            raise UsageError(f"unknown platform {name!r}; {hint}valid platforms: "
+                             f"{', '.join(self.ids())}")
         return adapter
 
     def resolve(self, names: Iterable[str]) -> list[Adapter]:

@@ -292,15 +292,18 @@ def list_(kind: Annotated[str | None, typer.Option(
         metavar=f"[{'|'.join(KINDS)}]")] = None,
           tag: Annotated[str | None, typer.Option(
               "--tag", help="Only items with this tag.", metavar="TAG")] = None,
-          as_json: JsonOption = False, project: ProjectOption = None) -> int:
-    """Every library item, the layer it came from, and whether the selection includes it.
+          scope: ScopeOption = "project", as_json: JsonOption = False,
+          project: ProjectOption = None) -> int:
+    """Every library item, the layer it came from, and why the selection includes it or not.
 
     \b
     Examples:
       aiwg list --kind rule
       aiwg list --tag core --json
+      aiwg list --scope user
     """
-    return library_views.run_list(_context(project), kind=kind, tag=tag, as_json=as_json)
+    return library_views.run_list(_context(project).for_scope(_scope(scope)), kind=kind,
+                                  tag=tag, as_json=as_json)
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""The project's aiwg configuration: `aiwg.toml` at the root, else `[tool.aiwg]` in pyproject.toml.
+"""aiwg's configuration: the project's `aiwg.toml` (else `[tool.aiwg]` in pyproject.toml), and
+for user-scope runs the user's own `aiwg.toml` in the platformdirs config folder.
 
 Every mistake is one InputError line naming the file, the line, the key and what was expected,
 because a config typo that is silently ignored deploys the wrong library.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -15,12 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+import platformdirs
+
 from aiwg.errors import InputError
 from aiwg.items import KINDS, SEVERITIES, Kind
 
 CONFIG_FILE = "aiwg.toml"
 PYPROJECT_FILE = "pyproject.toml"
 DEFAULT_LIBRARY_PATH = ".aiwg/library"
+# The layers a `[select] layers` entry may name; "project" covers every project path.
+LAYER_KINDS = ("builtin", "user", "project")
+# Deeper than this is no config a person writes; refusing it keeps every later walk bounded.
+MAX_DEPTH = 32
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 Key = tuple[str, ...]
@@ -29,13 +37,19 @@ V = TypeVar("V")
 
 @dataclass(frozen=True)
 class Selection:
-    """Which library items to deploy (see `aiwg.select`)."""
+    """Which library items to deploy (see `aiwg.select`).
+
+    `kinds`, `names` and `exclude` apply to every layer. `tags` and `min_severity` narrow only
+    the layers in `layers`: by default the built-in library, so an item a person wrote in their
+    own library is deployed without having to carry a tag.
+    """
 
     kinds: tuple[Kind, ...] = KINDS
     tags: tuple[str, ...] = ("core",)
     names: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     min_severity: str | None = None
+    layers: tuple[str, ...] = ("builtin",)
 
 
 @dataclass(frozen=True)
@@ -44,7 +58,9 @@ class Config:
     platforms: tuple[str, ...] = ()
     library_paths: tuple[str, ...] = (DEFAULT_LIBRARY_PATH,)
     builtin: bool = True
-    user_library: bool = True
+    # A project deploy reads the personal user library only when its config asks, so one
+    # person's items never land in a team repository.
+    user_library: bool = False
     selection: Selection = field(default_factory=Selection)
     # Raw options per platform id; each adapter checks its own.
     platform_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -53,73 +69,116 @@ class Config:
     ignore: tuple[str, ...] = ()
 
 
-def load_config(project_root: Path) -> Config:
-    """The config of `project_root`; defaults when neither file configures aiwg."""
+# Platform names (ids and aliases, lower case) -> the platform id they mean.
+PlatformNames = Mapping[str, str]
+
+# The user config lists no project paths, and always reads the user library.
+USER_DEFAULTS = Config(library_paths=(), user_library=True)
+
+
+def user_config_dir() -> Path:
+    """Where the user-level `aiwg.toml` lives; relative library paths in it start here."""
+    return platformdirs.user_config_path("aiwg")
+
+
+def load_config(project_root: Path, platforms: PlatformNames | None = None) -> Config:
+    """The config of `project_root`; defaults when neither file configures aiwg.
+
+    With `platforms`, every platform id the config names must be one of them (aliases become
+    ids); without it, ids are kept as written.
+    """
     own = project_root / CONFIG_FILE
-    if own.exists() and not own.is_file():
-        raise InputError(f"{CONFIG_FILE}: expected a file, found a folder or special file")
-    if own.is_file():
-        source = _Source(own, _read(own), ())
-        return _parse(source, source.load())
+    if os.path.lexists(own):
+        source = _Source.read(own, ())
+        return _parse(source, source.load(), Config(), project_root, platforms)
     pyproject = project_root / PYPROJECT_FILE
     if pyproject.is_file():
-        source = _Source(pyproject, _read(pyproject), ("tool", "aiwg"))
+        source = _Source.read(pyproject, ("tool", "aiwg"))
         table = source.load().get("tool", {})
         if isinstance(table, dict) and "aiwg" in table:
-            return _parse(source, table["aiwg"])
+            return _parse(source, table["aiwg"], Config(), project_root, platforms)
     return Config()
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path.name}: expected UTF-8 text (invalid byte at offset "
-                         f"{error.start})") from None
-
-
-def check_platform_ids(config: Config, known: set[str]) -> None:
-    """Platform ids in `platforms`, `[platform.X]` and `[budgets.X]` must name adapters:
-    a budget for a misspelt platform silently limits nothing."""
-    label = config.path.name if config.path else CONFIG_FILE
-    named = [("platforms", p) for p in config.platforms]
-    named += [("platform", p) for p in config.platform_options]
-    named += [("budgets", p) for p in config.budgets]
-    for table, platform in named:
-        if platform not in known:
-            close = _close(platform, tuple(sorted(known)))
-            hint = f"; did you mean {close!r}?" if close else "; see `aiwg platforms`"
-            text = config.path.read_text(encoding="utf-8") if config.path else ""
-            line = find_line(text, (table, platform)) if table != "platforms" else find_line(
-                text, (table,))
-            where = label if line is None else f"{label}:{line}"
-            raise InputError(f"{where}: {table}: unknown platform {platform!r}{hint}")
+def load_user_config(platforms: PlatformNames | None = None) -> Config:
+    """The user-level config that user-scope runs read, whatever the current folder."""
+    folder = user_config_dir()
+    own = folder / CONFIG_FILE
+    if not os.path.lexists(own):
+        return USER_DEFAULTS
+    source = _Source.read(own, ())
+    return _parse(source, source.load(), USER_DEFAULTS, folder, platforms)
 
 
 # --- the schema ---------------------------------------------------------------------------------
 
 _TOP_KEYS = ("platforms", "ignore", "library", "select", "platform", "budgets")
 _LIBRARY_KEYS = ("builtin", "user", "paths")
-_SELECT_KEYS = ("kinds", "tags", "names", "exclude", "min_severity")
+_SELECT_KEYS = ("kinds", "tags", "names", "exclude", "min_severity", "layers")
 
 
-def _parse(source: _Source, data: object) -> Config:
+def _parse(source: _Source, data: object, defaults: Config, base: Path,
+           platforms: PlatformNames | None) -> Config:
+    """`data` read as a Config; `base` is the folder relative library paths start from."""
+    source.check_depth(data)
     root = source.table((), data)
     source.check_keys((), root, _TOP_KEYS)
     library = source.table(("library",), root.get("library", {}))
     source.check_keys(("library",), library, _LIBRARY_KEYS)
+    ids = _PlatformIds(source, platforms)
+    paths = defaults.library_paths
+    if "paths" in library:
+        paths = source.strings(("library", "paths"), library["paths"])
+        _check_paths(source, base, paths)
     return Config(
         path=source.path,
-        platforms=source.strings(("platforms",), root.get("platforms", [])),
-        library_paths=source.strings(("library", "paths"),
-                                     library.get("paths", [DEFAULT_LIBRARY_PATH])),
-        builtin=source.boolean(("library", "builtin"), library.get("builtin", True)),
-        user_library=source.boolean(("library", "user"), library.get("user", True)),
+        platforms=tuple(ids.check(("platforms",), name) for name in
+                        source.strings(("platforms",), root.get("platforms", []))),
+        library_paths=paths,
+        builtin=source.boolean(("library", "builtin"), library.get("builtin", defaults.builtin)),
+        user_library=source.boolean(("library", "user"),
+                                    library.get("user", defaults.user_library)),
         selection=_selection(source, root.get("select", {})),
-        platform_options=_platform_options(source, root.get("platform", {})),
-        budgets=_budgets(source, root.get("budgets", {})),
+        platform_options=ids.keys(_platform_options(source, root.get("platform", {})),
+                                  "platform"),
+        budgets=ids.keys(_budgets(source, root.get("budgets", {})), "budgets"),
         ignore=source.strings(("ignore",), root.get("ignore", [])),
     )
+
+
+def _check_paths(source: _Source, base: Path, paths: tuple[str, ...]) -> None:
+    """A library path the config names must be a folder: a typo must not empty the library."""
+    for configured in paths:
+        folder = base / Path(configured).expanduser()
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise source.fail(("library", "paths"),
+                              f"library.paths: {configured!r} {what} ({folder}); create it or "
+                              "remove it from the list")
+
+
+@dataclass(frozen=True)
+class _PlatformIds:
+    """Checks the platform ids a config names, so a typo fails instead of doing nothing."""
+
+    source: _Source
+    names: PlatformNames | None
+
+    def check(self, key: Key, name: str) -> str:
+        if self.names is None:
+            return name
+        found = self.names.get(name.strip().lower())
+        if found is None:
+            ids = tuple(sorted(set(self.names.values())))
+            hint = _close(name.strip().lower(), tuple(self.names))
+            also = f"did you mean {self.names[hint]!r}?" if hint else (
+                f"valid platforms: {', '.join(ids)}")
+            raise self.source.fail(key, f"{'.'.join(key)}: unknown platform {name!r}; {also}")
+        return found
+
+    def keys(self, tables: dict[str, dict[str, V]], table: str) -> dict[str, dict[str, V]]:
+        """`tables` keyed by platform id, with aliases mapped to their ids."""
+        return {self.check((table, name), name): inner for name, inner in tables.items()}
 
 
 def _selection(source: _Source, data: object) -> Selection:
@@ -130,6 +189,11 @@ def _selection(source: _Source, data: object) -> Selection:
     for kind in kinds:
         source.require(("select", "kinds"), kind in KINDS, kind,
                        f"a list of kinds ({', '.join(KINDS)})", hint=_close(kind, KINDS))
+    layers = source.strings(("select", "layers"), table.get("layers", list(defaults.layers)))
+    for layer in layers:
+        source.require(("select", "layers"), layer in LAYER_KINDS, layer,
+                       f"a list of layers ({', '.join(LAYER_KINDS)})",
+                       hint=_close(layer, LAYER_KINDS))
     severity = table.get("min_severity")
     if severity is not None:
         source.require(("select", "min_severity"), severity in SEVERITIES, severity,
@@ -140,6 +204,7 @@ def _selection(source: _Source, data: object) -> Selection:
         names=source.strings(("select", "names"), table.get("names", [])),
         exclude=source.strings(("select", "exclude"), table.get("exclude", [])),
         min_severity=severity,
+        layers=layers,
     )
 
 
@@ -149,7 +214,11 @@ def _platform_options(source: _Source, data: object) -> dict[str, dict[str, Any]
 
 
 def _budgets(source: _Source, data: object) -> dict[str, dict[str, int]]:
+    """`[budgets.<platform>]`: kind -> a positive size limit (budgets are per item kind)."""
     def positive(key: Key, value: object) -> int:
+        kind = key[-1]
+        source.require(key, kind in KINDS, kind, f"a kind ({', '.join(KINDS)}) as the key",
+                       hint=_close(kind, KINDS))
         ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
         source.require(key, ok, value, "a positive integer")
         return cast(int, value)
@@ -191,6 +260,23 @@ class _Source:
     text: str
     prefix: Key
 
+    @classmethod
+    def read(cls, path: Path, prefix: Key) -> _Source:
+        """The file's text; a folder, an unreadable file or bytes that are not UTF-8 fail."""
+        if path.is_dir():
+            raise InputError(f"{path.name}: is a folder; expected a TOML file ({path})")
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise InputError(f"{path.name}: cannot be read: {error.strerror or error}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            raise InputError(f"{path.name}:{line}: expected UTF-8 text (invalid byte at offset "
+                             f"{error.start})") from None
+        return cls(path, text, prefix)
+
     @property
     def label(self) -> str:
         return self.path.name
@@ -199,13 +285,27 @@ class _Source:
         try:
             return tomllib.loads(self.text)
         except RecursionError:
-            raise InputError(f"{self.label}: invalid TOML: nested too deeply") from None
+            raise InputError(f"{self.label}: nested too deeply (more than {MAX_DEPTH} levels of "
+                             "arrays or tables)") from None
         except tomllib.TOMLDecodeError as error:
             message = str(error)
             match = _TOML_LINE.search(message)
             line = match.group(1) if match else str(max(1, len(self.text.splitlines())))
             reason = _TOML_LINE.sub("", message).replace("(at end of document)", "").strip()
             raise InputError(f"{self.label}:{line}: invalid TOML: {reason}") from None
+
+    def check_depth(self, data: object) -> None:
+        """Refuse values nested deeper than MAX_DEPTH, walking without recursion."""
+        stack: list[tuple[object, Key]] = [(data, ())]
+        while stack:
+            value, key = stack.pop()
+            if len(key) > MAX_DEPTH:
+                raise self.fail(key[:MAX_DEPTH], f"{'.'.join(key[:3])}...: nested too deeply "
+                                                 f"(more than {MAX_DEPTH} levels)")
+            if isinstance(value, dict):
+                stack.extend((inner, (*key, str(name))) for name, inner in value.items())
+            elif isinstance(value, list):
+                stack.extend((inner, (*key, str(index))) for index, inner in enumerate(value))
 
     def fail(self, key: Key, message: str) -> InputError:
         line = find_line(self.text, (*self.prefix, *key))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from aiwg.adapters import Adapter, Registry, default_registry
-from aiwg.config import Config, check_platform_ids, load_config
+from aiwg.config import Config, load_config, load_user_config, user_config_dir
 from aiwg.errors import InputError, UsageError
 from aiwg.items import Item
 from aiwg.library import Library, default_layers, load_library
@@ -51,6 +51,12 @@ def find_project_root(start: Path, home: Path | None = None) -> Path:
 class Context:
     project_root: Path
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    # A user-scope run reads the user's own config and libraries, never the project's, so
+    # it gives the same result from any folder.
+    scope: Scope = "project"
+
+    def for_scope(self, scope: Scope) -> Context:
+        return self if scope == self.scope else replace(self, scope=scope)
 
     @cached_property
     def registry(self) -> Registry:
@@ -58,13 +64,15 @@ class Context:
 
     @cached_property
     def config(self) -> Config:
-        config = load_config(self.project_root)
-        check_platform_ids(config, self.registry.keys())
-        return config
+        names = {name.lower(): a.id for a in self.registry.adapters for name in a.names}
+        if self.scope == "user":
+            return load_user_config(names)
+        return load_config(self.project_root, names)
 
     @cached_property
     def library(self) -> Library:
-        layers = default_layers(self.project_root, self.config)
+        root = self.project_root if self.scope == "project" else user_config_dir()
+        layers = default_layers(root, self.config, self.scope)
         return load_library(layers, self.registry.keys())
 
     def checked_library(self) -> Library:
@@ -143,6 +151,7 @@ def _platforms_for(context: Context, mode: Mode, requested: Sequence[str],
 def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str],
             flags: Flags | None = None) -> Run:
     """Render and reconcile; touches nothing on disk."""
+    context = context.for_scope(scope)
     state = context.state(scope)
     manifest = load_manifest(state, scope, context.roots(scope))
     # A manifest may name a platform by an id that is now an alias (windsurf → devin).

@@ -40,34 +40,46 @@ _YAML_FM = YAMLHandler()
 
 @dataclass(frozen=True)
 class Layer:
-    """One library folder; `name` is "builtin", "user", "project" or "project:<path>"."""
+    """One library folder; `name` is "builtin", "user", "project", "project:<path>" or
+    "user:<path>" (a path listed in the user config)."""
 
     name: str
     path: Path
 
+    @property
+    def kind(self) -> str:
+        """"builtin", "user" or "project": what `[select] layers` names."""
+        return self.name.partition(":")[0]
 
-def default_layers(project_root: Path, config: Config) -> list[Layer]:
-    """The layers to load, lowest first: built-in, user, then each existing project path."""
+
+def user_library_dir() -> Path:
+    """The personal library in the platformdirs user data folder."""
+    return platformdirs.user_data_path("aiwg") / "library"
+
+
+def default_layers(root: Path, config: Config, scope: str = "project") -> list[Layer]:
+    """The layers to load, lowest first: built-in, user, then each existing configured path.
+
+    `root` is where relative library paths start: the project in project scope, the user
+    config folder in user scope. A project reads the user library only when its config says
+    `[library] user = true`; a user-scope run never reads a project's library.
+    """
     layers: list[Layer] = []
     if config.builtin:
         builtin = _builtin_dir()
         if builtin is not None:
             layers.append(Layer("builtin", builtin))
     if config.user_library:
-        user = platformdirs.user_data_path("aiwg") / "library"
+        user = user_library_dir()
         if user.is_dir():
             layers.append(Layer("user", user))
     paths = config.library_paths
+    own = "project" if scope == "project" else "user"
     for configured in paths:
-        folder = project_root / Path(configured).expanduser()
-        if configured != DEFAULT_LIBRARY_PATH and not folder.is_dir():
-            # A configured library that is not there would deploy a different library quietly.
-            where = config.path.name if config.path else "aiwg.toml"
-            raise InputError(f"{where}: library.paths: {configured!r} is not a folder "
-                             f"(looked in {folder})")
+        folder = root / Path(configured).expanduser()
         if folder.is_dir():
             # With one project path the short name reads better in `aiwg list`.
-            name = "project" if len(paths) == 1 else f"project:{configured}"
+            name = own if len(paths) == 1 and own == "project" else f"{own}:{configured}"
             layers.append(Layer(name, folder))
     return layers
 

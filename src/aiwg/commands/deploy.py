@@ -13,6 +13,7 @@ from aiwg.engine import Context, Mode, Run, prepare
 from aiwg.errors import EXIT_DIFFERENCES, EXIT_OK, UsageError
 from aiwg.plan import Flags
 from aiwg.render import Scope
+from aiwg.select import judge, left_out, left_out_line
 
 
 def _confirm(run: Run, yes: bool) -> bool:
@@ -41,10 +42,15 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
         scope: Scope = "project", dry_run: bool = False, force: bool = False,
         adopt: bool = False, yes: bool = False, as_json: bool = False,
         explain: bool = False) -> int:
+    context = context.for_scope(scope)
+    # Read the config first: a mistake in it fails before the lock file is made.
+    selection = context.config.selection
     if all_platforms:
         if platforms:
             raise UsageError("give either --platform or --all, not both")
         platforms = [a.id for a in context.registry.adapters if a.has_scope(scope)]
+    for name in platforms:
+        context.registry.get(name)  # an unknown --platform fails before the lock file is made
     flags = Flags(force=force, adopt=adopt)
     applied = False
     if mode == "sync" and not (dry_run or force or adopt or as_json or explain
@@ -80,11 +86,14 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
         _warn_lifecycle(context, planned.platforms)
     plan = planned.plan
     exit_code = EXIT_DIFFERENCES if plan.conflicts else EXIT_OK
+    # Say what the filters left out, so an item that is not deployed is never a mystery.
+    verdicts = judge(context.library, selection) if mode != "remove" else {}
     if as_json:
         document = report.plan_json(plan)
         document.update({"command": mode, "dry_run": dry_run, "applied": applied,
                          "platforms": planned.platforms,
-                         "losses": [loss.__dict__ for loss in planned.rendered.losses]})
+                         "losses": [loss.__dict__ for loss in planned.rendered.losses],
+                         "left_out": left_out(verdicts)})
         console.print_json(document)
         return exit_code
     for action in report.notable_actions(plan):
@@ -104,6 +113,9 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
         console.line(f"aiwg.toml still lists {', '.join(context.config.platforms)}: `aiwg sync` "
                      "would deploy them again; empty `platforms` there (or delete aiwg.toml) "
                      "to stop", style="yellow")
+    unselected = left_out_line(verdicts)
+    if unselected:
+        console.line(unselected, style="dim")
     if dry_run:
         console.line("dry run: nothing was written", style="dim")
     if explain:

@@ -33,20 +33,24 @@ platforms = [{listed}]
 [library]
 # The built-in library that ships with aiwg.
 builtin = true
-# Your personal library in the user data folder (see `aiwg list` for the layers in use).
-user = true
-# Project libraries, later ones win by (kind, name).
-paths = [".aiwg/library"]
+# Your personal library (the user data folder) feeds user-scope runs. A project reads it only
+# when this says true, so one person's items never land in the team's repository.
+user = false
+# Project libraries, later ones win by (kind, name); each must exist. The default:
+# paths = [".aiwg/library"]
 
 [select]
-# Items carrying any of these tags; [] selects everything.
-tags = ["core"]
+# Kinds to deploy, from every layer.
+kinds = ["rule", "agent", "command", "skill", "mcp", "hook"]
 # Items always included by name or kind/name (globs allowed), e.g. ["stateless-*"].
 names = []
-# Items never included, e.g. ["rule/port-binding"].
+# Items never included, from any layer, e.g. ["rule/port-binding"].
 exclude = []
-# Kinds to deploy.
-kinds = ["rule", "agent", "command", "skill", "mcp", "hook"]
+# The tag and severity filters below narrow only these layers (builtin, user, project). By
+# default only the built-in library: every item in your own libraries is deployed.
+layers = ["builtin"]
+# Items carrying any of these tags; [] keeps every item of those layers.
+tags = ["core"]
 # Leave out rules below this severity (critical, high, medium, low).
 # min_severity = "low"
 """
