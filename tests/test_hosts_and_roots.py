@@ -7,12 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import aiwg, make_project, rule_text, write_item
+from helpers import aiwg, make_project, mirror_to_user_scope, rule_text, write_item
 
 
 def project_with_alpha(tmp_path: Path) -> Path:
     project = make_project(tmp_path, "[select]\ntags = []\n")
     write_item(project, "rules/alpha.md", rule_text("alpha"))
+    mirror_to_user_scope(project)  # user-scope runs read the user's config and library
     return project
 
 
