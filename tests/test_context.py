@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import aiwg, make_project, write_item
+from helpers import aiwg, make_project, mirror_to_user_scope, write_item
 
 from aiwg.adapters import default_registry
 from aiwg.formats.aggregate import fit_section, measure
@@ -107,6 +107,7 @@ def test_1000_always_on_rules_fit_project_files_with_the_persons_text_and_all_re
 def test_1000_always_on_rules_fit_each_openclaw_workspace_file(tmp_path: Path) -> None:
     project = make_project(tmp_path, EVERYTHING)
     sixty_character_library(project, 1000)
+    mirror_to_user_scope(project)  # user scope reads the user's config and library
     workspace = Path(os.environ["HOME"]) / ".openclaw/workspace"
     workspace.mkdir(parents=True)
     (workspace / "AGENTS.md").write_text("# Ünïcödé notes\n\n" + "ß" * 12000 + "\n")

@@ -74,13 +74,13 @@ def test_sync_from_another_folder_keeps_what_the_first_deployed(tmp_path: Path) 
 def test_a_project_deploy_never_reads_the_user_library_by_default(tmp_path: Path) -> None:
     write_user_item("rules/personal.md", rule_text("personal", body="MY-PERSONAL-TEXT\n"))
     project = make_project(tmp_path)
-    write_item(project, "rules/team.md", rule_text("team"))
+    write_item(project, "rules/team.md", rule_text("team", body="OUR-TEAM-TEXT\n"))
     assert aiwg(project, "deploy", "-p", "claude-code", "-p", "codex").exit_code == 0
     texts = [p.read_text(errors="replace") for p in project.rglob("*") if p.is_file()
-             and ".git" not in p.parts]
+             and ".git" not in p.parts and "library" not in p.parts]
     assert not any("MY-PERSONAL-TEXT" in text for text in texts)
+    assert any("OUR-TEAM-TEXT" in text for text in texts)
     assert not (project / ".claude/rules/personal.md").exists()
-    assert (project / ".claude/rules/team.md").exists()
     assert "rule/personal" not in {row["id"] for row in
                                    aiwg(project, "list", "--json").json()["items"]}
 
