@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from helpers import aiwg, make_project, rule_text, write_item
+from helpers import aiwg, make_project, mirror_to_user_scope, rule_text, write_item
 
 CONFIG = "[library]\nbuiltin = false\n[select]\ntags = []\n"
 Setup = Callable[[Path, Path], None]
@@ -657,6 +657,8 @@ def test_bad_input(case: Case, tmp_path: Path, fake_home: Path,
                    monkeypatch: pytest.MonkeyPatch) -> None:
     project = make_project(tmp_path, case.config or "")
     case.setup(project, fake_home)
+    if "user" in case.argv:  # a user-scope run reads the user's own config and library
+        mirror_to_user_scope(project)
     for variable, value in case.env.items():
         monkeypatch.setenv(variable, value.replace("{home}", str(fake_home)))
     before = _snapshot(tmp_path, fake_home)
