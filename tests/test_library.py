@@ -342,10 +342,12 @@ def test_default_layers_follow_the_config(tmp_path: Path) -> None:
 
 def test_defect_14_a_configured_library_path_that_is_missing_is_an_error(
         tmp_path: Path) -> None:
+    from aiwg.config import load_config
+
     (tmp_path / "lib-a").mkdir()
-    config = Config(builtin=False, user_library=False, library_paths=("lib-a", "lib-b-missing"))
-    with pytest.raises(InputError, match=r"library\.paths: 'lib-b-missing' is not a folder"):
-        default_layers(tmp_path, config)
+    (tmp_path / "aiwg.toml").write_text('[library]\npaths = ["lib-a", "lib-b-missing"]\n')
+    with pytest.raises(InputError, match=r"library\.paths: 'lib-b-missing' does not exist"):
+        load_config(tmp_path)
     # The default library folder may be absent: a project that has none yet is fine.
     assert default_layers(tmp_path, Config(builtin=False, user_library=False)) == []
 
