@@ -80,6 +80,9 @@ def test_claude_codex_copilot_cursor_together_each_client_loads_each_rule_once(
              for e in report["platforms"]}
     # Every client's always-loaded figure counts the files it reads, whoever they were for.
     assert loads["claude-code"] == loads["copilot"] == loads["codex"] == ["AGENTS.md"]
+    projections = {e["platform"]: e["projections"] for e in report["platforms"]}
+    assert projections["claude-code"] == projections["copilot"] == projections["codex"]
+    assert sum(projections["claude-code"].values()) == len(RULES)
 
 
 def test_a_persons_claude_md_keeps_claudes_rules_and_says_what_copilot_loads_twice(

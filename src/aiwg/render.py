@@ -158,6 +158,7 @@ class Renderer:
         self.blocks: dict[tuple[str, str], _Contribution] = defaultdict(_Contribution)
         # block identity -> the items loaded with it (not those only in its index file)
         self.block_items: dict[str, frozenset[str]] = {}
+        self.block_levels: dict[str, dict[str, str]] = {}
         # Path (with _ANY_NAME for the item name) -> the rendered platforms that read it.
         self.readers: dict[str, list[Adapter]] = defaultdict(list)
 
@@ -402,6 +403,23 @@ class Renderer:
     def _loss(self, adapter: Adapter, what: Any, item: Item, reason: str) -> None:
         self.result.losses.append(Loss(adapter.id, what, item.id, reason))
 
+    def note_readers(self) -> None:
+        """A client that reads a block written for others (Claude Code reading Codex's
+        AGENTS.md) gets its projections and budget in the report too."""
+        for output in self.result.outputs:
+            levels = self.block_levels.get(output.identity)
+            if levels is None:
+                continue
+            budgets = [b for entries in self.result.budgets.values() for b in entries
+                       if b.path == output.path]
+            for client in self.result.loaded_by.get(output.identity, ()):
+                if any(b.path == output.path for b in self.result.budgets.get(client, ())):
+                    continue
+                self.result.projections.setdefault(client, {}).update(levels)
+                if budgets:
+                    tightest = min(budgets, key=lambda b: (b.limit is None, b.limit or 0))
+                    self.result.budgets.setdefault(client, []).append(tightest)
+
     def finish_blocks(self) -> None:
         for (path, block), contribution in sorted(self.blocks.items()):
             self._finish_block(path, block, contribution)
@@ -448,6 +466,7 @@ class Renderer:
         self.result.outputs.append(output)
         self.block_items[output.identity] = frozenset(
             i.id for i in items if fitted.levels[i.id] != "listed")
+        self.block_levels[output.identity] = dict(fitted.levels)
         if fitted.index is not None:
             listed = [i for i in items if fitted.levels[i.id] == "listed"]
             self.result.outputs.append(Output(
@@ -626,5 +645,6 @@ def render(adapters: Sequence[Adapter], items: Sequence[Item], target: Target) -
     renderer.result.losses.extend(once.losses)
     renderer.result.duplicates = once.duplicates
     renderer.result.loaded_by = once.loaded_by
+    renderer.note_readers()
     renderer.result.losses.sort()
     return renderer.result
