@@ -426,6 +426,15 @@ def import_(platform: Annotated[str, typer.Option("--platform", "-p", help="Plat
 
 @app.command()
 @_one_line_errors
+def pull(paths: PathsArgument = None, scope: ScopeOption = "project",
+         dry_run: DryRunOption = False, project: ProjectOption = None) -> int:
+    """Write hand edits of outputs back into the library items they came from."""
+    from aiwg.commands import pull as command
+    return command.run(_context(project), paths or [], scope=_scope(scope), dry_run=dry_run)
+
+
+@app.command()
+@_one_line_errors
 def accept(paths: PathsArgument = None, platform: PlatformOption = None,
            scope: ScopeOption = "project", dry_run: DryRunOption = False,
            project: ProjectOption = None) -> int:
