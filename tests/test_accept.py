@@ -116,6 +116,17 @@ def test_accept_of_a_path_aiwg_does_not_render_is_a_usage_error(tmp_path: Path) 
     assert result.exit_code == 2 and "renders nothing there" in result.stderr
 
 
+def test_accept_of_a_platform_takes_its_edits_only(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _edit(project / ".claude/rules/alpha.md", "Line 8.", "Line 8, by hand.")
+    mine = project / ".claude/agents/mine.md"
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    mine.write_text("Mine.\n")
+    assert aiwg(project, "accept", "-p", "claude-code").exit_code == 0
+    assert aiwg(project, "diff", "--check").exit_code == 0
+    assert "mine.md" not in (project / ".aiwg/manifest.jsonl").read_text()
+
+
 def test_accept_dry_run_writes_nothing(tmp_path: Path) -> None:
     project = _project(tmp_path)
     _edit(project / "AGENTS.md", "Line 8.", "Line 8, by hand.")

@@ -428,7 +428,13 @@ def import_(platform: Annotated[str, typer.Option("--platform", "-p", help="Plat
 @_one_line_errors
 def pull(paths: PathsArgument = None, scope: ScopeOption = "project",
          dry_run: DryRunOption = False, project: ProjectOption = None) -> int:
-    """Write hand edits of outputs back into the library items they came from."""
+    """Write hand edits of outputs back into the library items they came from.
+
+    \b
+    Examples:
+      aiwg pull .claude/rules/tests.md   the edited rule file back into rules/tests.md
+      aiwg pull                          every output edited by hand
+    """
     from aiwg.commands import pull as command
     return command.run(_context(project), paths or [], scope=_scope(scope), dry_run=dry_run)
 

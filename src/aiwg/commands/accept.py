@@ -18,18 +18,23 @@ from aiwg.errors import EXIT_OK, UsageError
 from aiwg.manifest import Entry
 from aiwg.render import Scope
 
+EDITED = ("keep-edited", "conflict", "merge")
 ACCEPTABLE = ("keep-edited", "conflict", "merge", "accepted", "skip-unmanaged", "unchanged")
 
 
 def run(context: Context, paths: Sequence[str], *, platforms: Sequence[str] = (),
         scope: Scope = "project", dry_run: bool = False) -> int:
-    if not paths:
-        raise UsageError("name the file(s) whose current content you accept")
+    if not paths and not platforms:
+        raise UsageError("name the file(s) whose current content you accept (or --platform "
+                         "for every edited output of a platform)")
     with locked(context.state(scope)):
         planned = prepare(context, scope, "deploy" if platforms else "sync", platforms)
         entries: dict[str, Entry] = {}
         blobs: list[bytes] = []
-        for action in actions_at(context, planned, paths):
+        named = actions_at(context, planned, paths)
+        if not paths:  # a whole platform: its edits, never files aiwg does not manage
+            named = [a for a in named if a.kind in EDITED]
+        for action in named:
             where = action.identity
             if action.kind not in ACCEPTABLE or action.desired is None:
                 console.line(f"{where}: {action.kind}; nothing to accept", style="dim")
