@@ -8,10 +8,11 @@ trailing commas, JSON5 keys, strings and numbers), so one editor serves all thre
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -41,6 +42,26 @@ class Member:
     start: int  # first character of the key
     value: Node
     comma: int | None = None  # index of the comma after the value, if any
+
+    @property
+    def slot(self) -> Slot:
+        return Slot(self.start, self.value.end, self.comma)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where one element of an object or array sits: its first character, the end of its value,
+    and the comma after it."""
+
+    start: int
+    end: int
+    comma: int | None
+
+
+@dataclass
+class ArrayNode(Node):
+    items: list[Node] = field(default_factory=list)
+    slots: list[Slot] = field(default_factory=list)
 
 
 @dataclass
@@ -251,7 +272,7 @@ class _Parser:
 
     def array(self) -> Node:
         self._enter()
-        node = Node(self.i, self.i, [])
+        node = ArrayNode(self.i, self.i, [])
         self.i += 1
         while True:
             self.skip()
@@ -262,12 +283,17 @@ class _Parser:
                 node.end = self.i
                 self.depth -= 1
                 return node
-            node.value.append(self.value().value)
+            item = self.value()
+            node.items.append(item)
+            node.value.append(item.value)
             self.skip()
+            comma = None
             if self.i < len(self.text) and self.text[self.i] == ",":
+                comma = self.i
                 self.i += 1
             elif self.i < len(self.text) and self.text[self.i] != "]":
                 raise self.fail("expected ',' or ']'")
+            node.slots.append(Slot(item.start, item.end, comma))
 
 
 def _number(token: str) -> int | float:
@@ -450,52 +476,102 @@ class JsonFamilyEditor:
     def _insert(self, text: str, node: ObjectNode, pairs: Sequence[tuple[str, Any]], unit: str,
                 newline: str) -> str:
         """Add new members after the object's last one (one splice, however many members)."""
-        if node.members:
-            first = node.members[0]
-            indent = text[_line_start(text, first.start):first.start]
-            if indent.strip():
-                indent = _line_indent(text, node.start) + unit
-        else:
-            indent = _line_indent(text, node.start) + unit
-        member_text = f",{newline}{indent}".join(
+        return _append(text, node, [m.slot for m in node.members], unit, newline, lambda indent: [
             f"{json.dumps(key, ensure_ascii=False)}: {_dump(value, unit, indent, newline)}"
-            for key, value in pairs)
-        if not node.members:
-            # Whatever is inside the empty object (a comment) stays, before the new members.
-            interior = text[node.start + 1:node.end - 1].rstrip(" \t\r\n")
-            return (text[:node.start + 1] + interior + newline + indent + member_text + newline
-                    + _line_indent(text, node.start) + text[node.end - 1:])
-        last = node.members[-1]
-        trailing_style = last.comma is not None
-        if last.comma is not None:
-            anchor = last.comma + 1
-            prefix = ""
-        else:
-            anchor = last.value.end
-            prefix = ","
-        at = anchor
-        if _rest_is_blank(text, anchor, allow_comment=True):
-            at = _line_end(text, anchor)
-        insertion = newline + indent + member_text + ("," if trailing_style else "")
-        if prefix:
-            return text[:anchor] + prefix + text[anchor:at] + insertion + text[at:]
-        return text[:at] + insertion + text[at:]
+            for key, value in pairs])
+
+    def write_list(self, text: str, path: Sequence[str], entries: list[Any]) -> str:
+        """Make the array at `path` equal `entries`, changing only the elements that differ: the
+        person's elements keep their bytes, comments and layout."""
+        def array_at(current: str) -> ArrayNode | None:
+            _, depth, member = self._walk(current, self._parse(current), path)
+            found = member.value if member is not None and depth == len(path) - 1 else None
+            return found if isinstance(found, ArrayNode) else None
+
+        array = array_at(text)
+        if array is None or not array.items:
+            return self.write(text, path, entries)
+        keys = [json.dumps(v, sort_keys=True) for v in array.value]
+        wanted = [json.dumps(v, sort_keys=True) for v in entries]
+        newline, unit = _newline(text), _indent_unit(text)
+        matcher = difflib.SequenceMatcher(a=keys, b=wanted, autojunk=False)
+        for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+            if tag == "equal":
+                continue
+            for index in reversed(range(i1, i2)):
+                array = array_at(text)
+                assert array is not None
+                text = _remove_slot(text, _parse_document(text).comments, array, array.slots,
+                                    index)
+            array = array_at(text)
+            if j2 > j1 and (array is None or i1 >= len(array.items)):
+                if array is None or not array.items:
+                    return self.write(text, path, entries)  # emptied: write it whole
+                added = entries[j1:j2]
+
+                def render(indent: str, added: list[Any] = added) -> list[str]:
+                    return [_dump(v, unit, indent, newline) for v in added]
+
+                text = _append(text, array, array.slots, unit, newline, render)
+            elif j2 > j1:
+                assert array is not None
+                before = array.slots[i1]
+                indent = _own_indent(text, before.start)
+                gap = newline + indent if _starts_line(text, before.start) else " "
+                pieces = "".join(_dump(v, unit, indent, newline) + "," + gap
+                                 for v in entries[j1:j2])
+                text = text[:before.start] + pieces + text[before.start:]
+        return text
 
     def remove(self, text: str, path: Sequence[str]) -> str:
         parsed = _parse_document(text)
         node, depth, member = self._walk(text, parsed.root, path)
         if member is None or depth != len(path) - 1:
             return text
-        return _remove_member(text, parsed.comments, node, member)
+        index = next(i for i, m in enumerate(node.members) if m is member)
+        return _remove_slot(text, parsed.comments, node, [m.slot for m in node.members], index)
 
 
-def _remove_member(text: str, comments: Sequence[tuple[int, int]], node: ObjectNode,
-                   member: Member) -> str:
-    """Take out one member and the lines it occupies. Comments inside it are the person's (aiwg
-    writes none), so they stay where the member was; an object left with nothing in it but
-    whitespace becomes `{}`."""
-    index = next(i for i, m in enumerate(node.members) if m is member)
-    end = (member.comma + 1) if member.comma is not None else member.value.end
+def _append(text: str, node: Node, slots: Sequence[Slot], unit: str, newline: str,
+            render: Callable[[str], list[str]]) -> str:
+    """Add elements (rendered at the indent they get) after a container's last one."""
+    if slots:
+        first = slots[0]
+        indent = text[_line_start(text, first.start):first.start]
+        if indent.strip():
+            indent = _line_indent(text, node.start) + unit
+    else:
+        indent = _line_indent(text, node.start) + unit
+    joined = f",{newline}{indent}".join(render(indent))
+    if not slots:
+        # Whatever is inside the empty container (a comment) stays, before the new elements.
+        interior = text[node.start + 1:node.end - 1].rstrip(" \t\r\n")
+        return (text[:node.start + 1] + interior + newline + indent + joined + newline
+                + _line_indent(text, node.start) + text[node.end - 1:])
+    last = slots[-1]
+    trailing_style = last.comma is not None
+    if last.comma is not None:
+        anchor = last.comma + 1
+        prefix = ""
+    else:
+        anchor = last.end
+        prefix = ","
+    at = anchor
+    if _rest_is_blank(text, anchor, allow_comment=True):
+        at = _line_end(text, anchor)
+    insertion = newline + indent + joined + ("," if trailing_style else "")
+    if prefix:
+        return text[:anchor] + prefix + text[anchor:at] + insertion + text[at:]
+    return text[:at] + insertion + text[at:]
+
+
+def _remove_slot(text: str, comments: Sequence[tuple[int, int]], node: Node,
+                 slots: Sequence[Slot], index: int) -> str:
+    """Take out one element and the lines it occupies. Comments inside it are the person's (aiwg
+    writes none), so they stay where the element was; a container left with nothing in it but
+    whitespace closes up (`{}`, `[]`)."""
+    member = slots[index]
+    end = (member.comma + 1) if member.comma is not None else member.end
     newline = _newline(text)
     kept = [text[s:e] for s, e in comments if member.start <= s < end]
     start = member.start
@@ -519,12 +595,12 @@ def _remove_member(text: str, comments: Sequence[tuple[int, int]], node: ObjectN
         replacement = "".join(c + (newline + indent if c.startswith("//") else " ")
                               for c in kept)
     result = text[:start] + replacement + text[end:]
-    is_last = index == len(node.members) - 1
-    previous = node.members[index - 1] if index > 0 else None
+    is_last = index == len(slots) - 1
+    previous = slots[index - 1] if index > 0 else None
     if is_last and member.comma is None and previous is not None and previous.comma is not None:
-        # The comma that separated this member from the previous one is now trailing.
+        # The comma that separated this element from the previous one is now trailing.
         result = result[:previous.comma] + result[previous.comma + 1:]
-    elif len(node.members) == 1:
+    elif len(slots) == 1:
         close = node.end - 1 - (end - start) + len(replacement)
         if not result[node.start + 1:close].strip():
             result = result[:node.start + 1] + result[close:]
