@@ -23,7 +23,7 @@ PLATFORMS = ("claude-code", "codex", "cursor", "copilot", "gemini-cli", "opencod
 COUNT = int(os.environ.get("AIWG_SEQUENCES") or (200 if os.environ.get("CI") else 30))
 STEPS = 10
 CONFIG = ('platforms = ["claude-code", "codex", "cursor", "copilot", "gemini-cli", "opencode"]\n'
-          "[library]\nbuiltin = false\n")
+          '[library]\nbuiltin = false\npaths = ["lib"]\n')
 
 
 def _rule(name: str, body: str) -> str:
@@ -152,6 +152,10 @@ def test_no_person_byte_is_lost_over_a_random_sequence(tmp_path: Path, seed: int
     library = Library(project, rng)
     person = Person(project, rng)
     assert aiwg(project, "sync", "--yes").exit_code == 0
+    # The sequence acts on real outputs of every grain, or it proves nothing.
+    assert person.outputs() and (project / "AGENTS.md").is_file()
+    assert "aiwg" in json.loads((project / ".mcp.json").read_text())["mcpServers"] or \
+        "tools" in json.loads((project / ".mcp.json").read_text())["mcpServers"]
     library_moves = (library.add_rule, library.edit_rule, library.remove_rule,
                      library.edit_server)
     person_moves = (person.edit_whole_file, person.edit_inside_block,
