@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import aiwg, make_project, write_item
+from helpers import aiwg, make_project, mirror_to_user_scope, write_item, write_user_config
 
 SERVER = "aiwg-probe"
 RULE, AGENT, COMMAND, SKILL = "probe-rule", "probe-agent", "probe-command", "probe-skill"
@@ -52,6 +52,9 @@ def deployed(tmp_path: Path, platform: str, scope: str = "project") -> Path:
     shutil.rmtree(project / ".git")
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     probe_library(project)
+    if scope == "user":  # a user-scope run reads only the user's own config and library
+        mirror_to_user_scope(project)
+        write_user_config(CONFIG.replace("user = false\n", ""))
     result = aiwg(project, "deploy", "-p", platform, "--scope", scope)
     assert result.exit_code == 0, result.stderr
     return project
