@@ -32,6 +32,7 @@ from aiwg.adapter_specs import (
     RootSpec,
     written_glob,
 )
+from aiwg.config import find_line
 from aiwg.errors import InputError
 from aiwg.items import HOOK_EVENTS, KINDS, Kind
 
@@ -40,8 +41,6 @@ _ITEM_VARS = {"name"}
 _TEMPLATE_VAR = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_\-.\"' ]+?)\s*=")
 
 
 @dataclass(frozen=True)
@@ -61,36 +60,8 @@ class AdapterFile:
     def line_of(self, where: str) -> int | None:
         """The line that sets `where` (a dotted field path such as `kinds.rule.format`), or of
         the nearest enclosing table or key that the file spells out."""
-        wanted = re.sub(r"\[\d+\]", "", where).split(".")
-        best: tuple[int, int] | None = None  # (matched depth, line number)
-        table: list[str] = []
-        for number, text in enumerate(self.text.splitlines(), start=1):
-            header = _HEADER.match(text)
-            if header:
-                table = _split_key(header.group(1))
-                key = table
-            else:
-                match = _KEY_LINE.match(text)
-                if not match:
-                    continue
-                key = table + _split_key(match.group(1))
-            depth = _common_prefix(key, wanted)
-            if depth == len(key) and (best is None or depth > best[0]):
-                best = (depth, number)
-        return best[1] if best else None
-
-
-def _split_key(dotted: str) -> list[str]:
-    return [part.strip().strip("\"'") for part in dotted.split(".")]
-
-
-def _common_prefix(key: list[str], wanted: list[str]) -> int:
-    depth = 0
-    for have, want in zip(key, wanted, strict=False):
-        if have != want:
-            break
-        depth += 1
-    return depth
+        # The same TOML line scanner that points config errors at their line.
+        return find_line(self.text, tuple(re.sub(r"\[\d+\]", "", where).split(".")))
 
 
 class AdapterError(InputError):
