@@ -36,6 +36,14 @@ def test_every_command_answers_dash_h_with_an_example_and_no_python_type_metavar
         assert python_type not in options, f"{command}: {python_type} in\n{options}"
 
 
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_no_help_page_shows_a_python_type_or_click_default_metavar(command: str) -> None:
+    """Arguments as well as options: every value is named for what it is (ITEM, PATH, ID)."""
+    text = _help(*([command] if command else []), "-h")
+    for label in ("<str>", "<int>", "<path>", "<bool>", "<list[", "TEXT", "INTEGER", "PATH..."):
+        assert label not in text, f"aiwg {command} -h shows {label}:\n{text}"
+
+
 def test_top_level_help_offers_completion_quiet_and_verbose() -> None:
     text = _help("-h")
     for flag in ("--install-completion", "--show-completion", "--quiet", "--verbose", "--version"):

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer import _click
+from typer.core import TyperArgument, TyperCommand
 
 from aiwg import __version__, console
 from aiwg.errors import EXIT_USAGE, AiwgError
@@ -400,7 +402,7 @@ def mcp_(project: ProjectOption = None) -> int:
 
 # --- edits: take a person's edits back (accept, resolve; import and pull) -------------------
 PathsArgument = Annotated[list[str] | None, typer.Argument(help="Output files (default: all).",
-                                                           metavar="PATH...")]
+                                                           metavar="PATH")]
 
 
 @app.command("import")
@@ -471,6 +473,27 @@ def resolve(paths: PathsArgument = None, scope: ScopeOption = "project",
     """
     from aiwg.commands import resolve as command
     return command.run(_context(project), paths or [], scope=_scope(scope), markers=markers)
+
+
+class _NamedArgument(TyperArgument):
+    """An argument shown by its metavar alone: typer would add the Python type (`ITEM <str>`)."""
+
+    def display_type_rich(self, ctx: _click.Context) -> str | None:
+        return None if self.metavar else super().display_type_rich(ctx)
+
+
+class _Command(TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument:
+                param.__class__ = _NamedArgument
+
+
+# Every command, including any added above later, shows its arguments by name (ITEM, PATH).
+for _info in app.registered_commands:
+    if _info.cls in (None, TyperCommand):
+        _info.cls = _Command
 
 
 def main() -> None:
