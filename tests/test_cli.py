@@ -146,7 +146,7 @@ def test_readme_config_example_is_valid(tmp_path: Path) -> None:
 
 
 def test_project_root_search_stops_below_home(tmp_path: Path) -> None:
-    from aiwg.engine import find_project_root
+    from aiwg.project_root import find_project_root
 
     home = tmp_path / "home"
     (home / ".git").mkdir(parents=True)  # a dotfiles repository

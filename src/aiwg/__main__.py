@@ -1,3 +1,3 @@
-from aiwg.cli import main
+from aiwg.launch import main
 
 main()

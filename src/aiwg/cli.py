@@ -16,6 +16,7 @@ from typer.core import TyperArgument, TyperCommand
 from aiwg import __version__, console
 from aiwg.errors import EXIT_USAGE, AiwgError
 from aiwg.lazy import lazy_module
+from aiwg.project_root import find_project_root
 
 # Commands, the engine and rich load when a command runs, so `--help`/`--version` stay fast.
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def _one_line_errors(command: F) -> F:
 
 
 def _context(project: Path | None) -> Context:
-    root = project.resolve() if project else engine.find_project_root(Path.cwd())
+    root = project.resolve() if project else find_project_root(Path.cwd())
     if not root.is_dir():
         raise AiwgError(f"--project {project}: not a folder")
     return engine.Context(project_root=root)

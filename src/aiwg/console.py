@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -59,9 +60,24 @@ def print_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
 
 
+def _plain(style: str | None) -> bool:
+    """True when rich would print the text unchanged: no style, or no terminal to style for
+    (and no FORCE_COLOR). Such lines skip rich, which a no-op run need not import."""
+    if style is None:
+        return True
+    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+        return False
+    isatty = getattr(sys.stdout, "isatty", None)
+    return not (isatty and isatty())
+
+
 def line(text: str, style: str | None = None) -> None:
     """A line of the human report; --quiet leaves it out."""
-    if not settings.quiet:
+    if settings.quiet:
+        return
+    if _plain(style):
+        sys.stdout.write(text + "\n")
+    else:
         _get("out").print(escape(text), style=style)
 
 

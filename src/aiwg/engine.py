@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import os
 import posixpath
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from aiwg.adapters import Adapter, Registry, default_registry
 from aiwg.config import Config, load_config, load_user_config, user_config_dir
 from aiwg.errors import InputError, UsageError
+from aiwg.fingerprint import snapshot
 from aiwg.items import Item
 from aiwg.library import Library, default_layers, load_library
 from aiwg.manifest import Entry, StateDir, load_manifest, project_state, user_state
-from aiwg.measured import pinned_names, present, read_hosts
+from aiwg.measured import candidates, pinned_names, present, read_hosts
 from aiwg.outputs import Output, RenderResult
 from aiwg.plan import Flags, Plan, build_plan
 from aiwg.render import Scope, Target, block_hosts, condition_places, render
@@ -28,23 +30,6 @@ from aiwg.select import select_items
 from aiwg.validate import validate_library
 
 Mode = Literal["deploy", "sync", "remove"]
-PROJECT_MARKERS = ("aiwg.toml", ".aiwg", ".git")
-
-
-def find_project_root(start: Path, home: Path | None = None) -> Path:
-    """The nearest folder at or above `start` that holds aiwg.toml, .aiwg or .git; else `start`.
-
-    The search stops below the home folder: a dotfiles repository in ~ must not turn every
-    folder under it into one project that aiwg writes into.
-    """
-    start = start.resolve()
-    home = (home or Path.home()).resolve()
-    for folder in (start, *start.parents):
-        if folder == home and start != home:
-            break
-        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
-            return folder
-    return start
 
 
 @dataclass
@@ -123,6 +108,9 @@ class Run:
     roots: dict[str, Path]
     # Manifest entries not trusted (outside every root computed now): printed as warnings.
     warnings: list[str] = field(default_factory=list)
+    # Stat entries (fingerprint.snapshot) of the files besides the outputs whose presence or
+    # text the render read (block hosts, `unless_exists` conditions), taken before reading them.
+    consulted: list[list[Any]] = field(default_factory=list)
 
 
 def check_scope(adapters: Sequence[Adapter], scope: Scope) -> None:
@@ -165,8 +153,15 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
     adapters = [a for a in context.registry.adapters if a.id in render_ids]
     items = context.selection() if adapters else []
     # What a client loads around aiwg's blocks counts against its budget; read it first.
-    hosts = read_hosts(block_hosts(adapters, context.target(scope)))
-    found = present(condition_places(adapters, context.target(scope)), context.project_root)
+    host_places = block_hosts(adapters, context.target(scope))
+    conditions = condition_places(adapters, context.target(scope))
+    # Stat'ed before they are read, so a fingerprint of this run sees a change made meanwhile.
+    consulted = snapshot((), {*(Path(root) / path for path, root in host_places),
+                              *(c for path in conditions
+                                for c in candidates(path, context.project_root))},
+                         time.time_ns())
+    hosts = read_hosts(host_places)
+    found = present(conditions, context.project_root)
     rendered = render(adapters, items, replace(context.target(scope), hosts=hosts, present=found))
     aliases = host_aliases(rendered.outputs)
     if aliases:
@@ -193,7 +188,7 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
     # Real roots: with a symlinked home, emptied folders are found below the real path.
     roots = {output.path: _real(output.root) for output in desired.values()}
     roots.update({entry.path: _real(entry.root) for entry in considered.values()})
-    return Run(scope, planned, rendered, plan, roots, list(manifest.ignored))
+    return Run(scope, planned, rendered, plan, roots, list(manifest.ignored), consulted)
 
 
 def _real(root: str) -> Path:

@@ -39,13 +39,15 @@ def pinned_names(config: Config) -> frozenset[str]:
                      if not any(ch in name for ch in "*?["))
 
 
+def candidates(path: str, project_root: Path) -> list[Path]:
+    """Where a condition file counts: a relative path in the project root or any folder above
+    it, as platforms look for CLAUDE.md there too."""
+    if Path(path).is_absolute():
+        return [Path(path)]
+    return [folder / path for folder in (project_root, *project_root.parents)]
+
+
 def present(paths: Iterable[str], project_root: Path) -> frozenset[str]:
-    """Which paths exist. A relative path counts in the project root or any folder above it,
-    as platforms look for CLAUDE.md there too."""
-    found = set()
-    folders = (project_root, *project_root.parents)
-    for path in paths:
-        where = [Path(path)] if Path(path).is_absolute() else [f / path for f in folders]
-        if any(candidate.exists() for candidate in where):
-            found.add(path)
-    return frozenset(found)
+    """Which condition paths exist (see `candidates`)."""
+    return frozenset(path for path in paths
+                     if any(c.exists() for c in candidates(path, project_root)))

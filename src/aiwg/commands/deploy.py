@@ -57,8 +57,8 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
                                or console.settings.verbose):
         unchanged = fingerprint.answer(context, scope)  # nothing changed since an in-sync run
         if unchanged is not None:
-            for text in unchanged:
-                console.line(text)
+            for text, style in unchanged:
+                console.line(text, style=style)
             return EXIT_OK
     if dry_run:
         planned = prepare(context, scope, mode, platforms, flags)
@@ -77,7 +77,8 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
                                  before_writing=lambda: fingerprint.before_writing(context, scope))
             # Only a run that wrote records one: a no-op leaves every file (and mtime) alone.
             if applied and mode != "remove" and not _lifecycle_warnings(context, planned.platforms):
-                fingerprint.remember(context, planned, inputs)
+                unselected = left_out_line(judge(context.library, selection))
+                fingerprint.remember(context, planned, inputs, [unselected] if unselected else [])
             for side in record_conflicts(planned.plan):
                 shown = side.relative_to(context.project_root) if side.is_relative_to(
                     context.project_root) else side

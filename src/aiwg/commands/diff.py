@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from aiwg import console, fingerprint, report
 from aiwg.engine import Context, prepare
 from aiwg.errors import EXIT_DIFFERENCES, EXIT_OK
+from aiwg.launch import NO_DIFFERENCES
 from aiwg.render import Scope
-
-NO_DIFFERENCES = "no differences: the files match the library"
 
 
 def run(context: Context, platforms: Sequence[str], *, scope: Scope = "project",
