@@ -8,13 +8,15 @@ For each N it measures, in one run and on the same disk:
   floor     extracting a tarball of exactly the tree that deploy wrote (what writing it costs)
   no-op     `sync` with nothing changed (and checks it changed no byte and no mtime)
   check     `diff --check` with nothing changed
-  one edit  `sync` after one rule changed (and how many files it rewrote)
+  one edit  `sync` after one rule changed: its time, how many files it rewrote (bytes or mtime
+            changed) of those that carry the rule, and how many bytes it read (the library is
+            about 2 KiB an item: a run that re-reads it reads N × 2 KiB more than the no-op)
   peak      the largest resident set of any aiwg step
   rulesync  `rulesync generate` of the same library, when `rulesync` is on PATH
 
-plus `aiwg --help` and `aiwg --version` (median of five). N = 100, 1,000 and 3,000 by default;
-`--counts 100 1000 3000 10000` (or `--large`) adds 10,000, which takes minutes. `--json` prints
-one document instead of the table.
+plus `aiwg --help` and `aiwg --version` (median of five). N = 100, 1,000, 3,000 and 10,000 by
+default (10,000 takes minutes; `--counts 100 1000` for a quick look). `--json` prints one
+document instead of the table.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class Step:
     cpu_seconds: float  # user + system: what the machine's other load does not inflate
     peak_mib: float
     exit_code: int
+    read_bytes: int | None = None  # bytes the step read (its code, the library, the outputs)
 
 
 @dataclass
@@ -63,13 +66,41 @@ class Row:
     check: float
     check_exit: int
     one_edit: float
+    one_edit_cpu: float
     one_edit_files: int
+    one_edit_outputs: int  # files that carry the edited rule (what the edit must rewrite)
+    noop_read_mib: float | None
+    one_edit_read_mib: float | None
     peak_mib: float
     rulesync: float | None
 
     @property
     def vs_floor(self) -> float:
         return self.deploy / self.floor if self.floor else float("inf")
+
+
+# Runs `aiwg ARGS` and, as it exits, writes the bytes it read (Linux /proc/self/io `rchar`) to
+# the file named first: what a step re-reads is what tells an incremental run from a full one.
+_COUNTING = ("import atexit, runpy, sys\n"
+             "out = sys.argv.pop(1)\n"
+             "def _count():\n"
+             "    try:\n"
+             "        io = dict(l.split(': ') for l in open('/proc/self/io').read().splitlines())\n"
+             "    except OSError:\n"
+             "        return\n"
+             "    open(out, 'w').write(io['rchar'])\n"
+             "atexit.register(_count)\n"
+             "sys.argv[0] = 'aiwg'\n"
+             "runpy.run_module('aiwg', run_name='__main__', alter_sys=True)\n")
+
+
+def counted(command: list[str], cwd: Path, env: dict[str, str], scratch: Path) -> Step:
+    """`run` of an aiwg command that also reports how many bytes it read."""
+    log = scratch / "read-bytes"
+    log.unlink(missing_ok=True)
+    step = run([sys.executable, "-c", _COUNTING, str(log), *command[3:]], cwd, env)
+    step.read_bytes = int(log.read_text()) if log.exists() else None
+    return step
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0, 1)) -> Step:
@@ -159,20 +190,29 @@ def bench(count: int) -> Row:
         deploy = run(aiwg("deploy", *platform_args), project, env)
         floor = floor_seconds(project, scratch)
         before = snapshot(project)
-        sync = run(aiwg("sync"), project, env)
+        sync = counted(aiwg("sync"), project, env, scratch)
         untouched = snapshot(project) == before
         check = run(aiwg("diff", "--check"), project, env)
 
+        # A person's edit: one line of one rule, saved a moment later than the deploy.
         rule = library / "rules" / "rule-0000.md"
         rule.write_text(rule.read_text().replace("check 0 one", "check 0 changed"))
-        one_edit = run(aiwg("sync"), project, env)
-        edited = changed_files(before, snapshot(project))
+        one_edit = counted(aiwg("sync"), project, env, scratch)
+        after = snapshot(project)
+        edited = changed_files(before, after)
+        # The outputs that carry the edited rule: what a run proportional to the change rewrites.
+        carriers = sum(1 for _, data in after.values() if b"check 0 changed" in data)
         rulesync = rulesync_seconds(library, scratch, env)
         return Row(count, len(before), deploy.seconds, deploy.cpu_seconds, floor, sync.seconds,
                    sync.cpu_seconds, untouched,
-                   check.seconds, check.exit_code, one_edit.seconds, edited,
+                   check.seconds, check.exit_code, one_edit.seconds, one_edit.cpu_seconds,
+                   edited, carriers, _mib(sync.read_bytes), _mib(one_edit.read_bytes),
                    max(deploy.peak_mib, sync.peak_mib, check.peak_mib, one_edit.peak_mib),
                    rulesync)
+
+
+def _mib(count: int | None) -> float | None:
+    return None if count is None else count / 2**20
 
 
 def startup() -> dict[str, float]:
@@ -182,19 +222,24 @@ def startup() -> dict[str, float]:
             for flag in ("--help", "--version")}
 
 
+def _read(mib: float | None) -> str:
+    return "-" if mib is None else f"{mib:.1f}M"
+
+
 def table(rows: list[Row], start: dict[str, float]) -> str:
     header = ("N", "files", "deploy s", "(cpu)", "floor s", "÷floor", "no-op s", "(cpu)",
-              "check s", "1 edit s",
-              "rewrote", "peak MiB", "rulesync s", "÷rulesync")
+              "(read)", "check s", "1 edit s", "(cpu)", "(read)", "rewrote", "peak MiB",
+              "rulesync s", "÷rulesync")
     lines = [header]
     for r in rows:
         vs_rulesync = f"{r.deploy / r.rulesync:.2f}" if r.rulesync else "-"
         lines.append((f"{r.count:,}", f"{r.files:,}", f"{r.deploy:.2f}", f"{r.deploy_cpu:.2f}",
                       f"{r.floor:.2f}", f"{r.vs_floor:.2f}",
                       f"{r.noop_sync:.2f}" + ("" if r.noop_untouched else " (WROTE)"),
-                      f"{r.noop_sync_cpu:.2f}",
+                      f"{r.noop_sync_cpu:.2f}", _read(r.noop_read_mib),
                       f"{r.check:.2f}" + ("" if r.check_exit == 0 else f" (exit {r.check_exit})"),
-                      f"{r.one_edit:.2f}", str(r.one_edit_files), f"{r.peak_mib:.0f}",
+                      f"{r.one_edit:.2f}", f"{r.one_edit_cpu:.2f}", _read(r.one_edit_read_mib),
+                      f"{r.one_edit_files} of {r.one_edit_outputs}", f"{r.peak_mib:.0f}",
                       f"{r.rulesync:.2f}" if r.rulesync else "-", vs_rulesync))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     text = ["  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True))
@@ -206,7 +251,9 @@ def table(rows: list[Row], start: dict[str, float]) -> str:
     text.append("(cpu): user + system seconds of that step; wall times grow with the machine's "
                 "other load, cpu much less")
     text.append("÷floor: deploy time over extracting a tarball of the same tree; rewrote: files "
-                "whose bytes or mtime changed after one rule was edited")
+                "whose bytes or mtime changed after one rule was edited, of the files that carry it")
+    text.append("(read): MiB the step read, code included; the library is ~2 KiB an item, the "
+                "outputs ~1 KiB a file")
     if not any(r.rulesync for r in rows):
         text.append("rulesync: not on PATH (npm install -g rulesync to compare)")
     return "\n".join(text)
@@ -215,11 +262,10 @@ def table(rows: list[Row], start: dict[str, float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--counts", type=int, nargs="+", default=[100, 1000, 3000])
-    parser.add_argument("--large", action="store_true", help="Also N = 10,000 (minutes).")
+    parser.add_argument("--counts", type=int, nargs="+", default=[100, 1000, 3000, 10000])
     parser.add_argument("--json", action="store_true", help="Print one JSON document.")
     args = parser.parse_args()
-    counts = [*args.counts, *([10000] if args.large and 10000 not in args.counts else [])]
+    counts = args.counts
     rows = []
     for count in counts:
         rows.append(bench(count))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from aiwg import console, fingerprint, report
+from aiwg import console, fingerprint, progress, report
 from aiwg.apply import apply_plan, locked
 from aiwg.commands.platforms import lifecycle_warning
 from aiwg.conflicts import record_conflicts
@@ -60,21 +60,27 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
             for text, style in unchanged:
                 console.line(text, style=style)
             return EXIT_OK
+    bar = progress.for_run(as_json=as_json)
     if dry_run:
-        planned = prepare(context, scope, mode, platforms, flags)
+        with bar.phase("planning"):
+            planned = prepare(context, scope, mode, platforms, flags)
         report.warn_untrusted(planned.warnings)
     else:
         # Plan under the lock, so a concurrent run's writes are seen before deciding anything.
         with locked(context.state(scope)):
-            # Inputs stat'ed before planning: one changed during the run is seen as a change.
-            inputs = fingerprint.watched_inputs(context) if scope == "project" else []
-            planned = prepare(context, scope, mode, platforms, flags)
+            with bar.phase("planning"):
+                # Inputs stat'ed before planning: one changed during the run is seen as a change.
+                inputs = fingerprint.watched_inputs(context) if scope == "project" else []
+                planned = prepare(context, scope, mode, platforms, flags)
             report.warn_untrusted(planned.warnings)
             if not _confirm(planned, yes):
                 console.error("nothing written")
                 return EXIT_DIFFERENCES
-            applied = apply_plan(planned.plan, planned.roots,
-                                 before_writing=lambda: fingerprint.before_writing(context, scope))
+            changed = sum(1 for change in planned.plan.files.values() if change.changed)
+            with bar.phase("writing", total=changed) as advance:
+                applied = apply_plan(planned.plan, planned.roots, progress=advance,
+                                     before_writing=lambda: fingerprint.before_writing(context,
+                                                                                       scope))
             # Only a run that wrote records one: a no-op leaves every file (and mtime) alone.
             if applied and mode != "remove" and not _lifecycle_warnings(context, planned.platforms):
                 unselected = left_out_line(judge(context.library, selection))

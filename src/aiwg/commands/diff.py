@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aiwg import console, fingerprint, report
+from aiwg import console, fingerprint, progress, report
 from aiwg.engine import Context, prepare
 from aiwg.errors import EXIT_DIFFERENCES, EXIT_OK
 from aiwg.launch import NO_DIFFERENCES
@@ -17,7 +17,8 @@ def run(context: Context, platforms: Sequence[str], *, scope: Scope = "project",
             and fingerprint.answer(context, scope) is not None):
         console.line(NO_DIFFERENCES, style="dim")  # nothing changed since an in-sync run
         return EXIT_OK
-    planned = prepare(context, scope, "deploy" if platforms else "sync", platforms)
+    with progress.for_run(as_json=as_json).phase("planning"):
+        planned = prepare(context, scope, "deploy" if platforms else "sync", platforms)
     report.warn_untrusted(planned.warnings)
     plan = planned.plan
     exit_code = EXIT_DIFFERENCES if check and plan.differs else EXIT_OK

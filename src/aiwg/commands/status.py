@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from aiwg import console, report
+from aiwg import console, progress, report
 from aiwg.engine import Context, prepare
 from aiwg.errors import EXIT_DIFFERENCES, EXIT_OK
 from aiwg.render import Scope
@@ -19,7 +19,8 @@ IN_STEP = ("up to date", "up to date (accepted edit)")
 
 def run(context: Context, platforms: Sequence[str], *, scope: Scope = "project",
         as_json: bool = False, show_all: bool = False) -> int:
-    planned = prepare(context, scope, "deploy" if platforms else "sync", platforms)
+    with progress.for_run(as_json=as_json).phase("planning"):
+        planned = prepare(context, scope, "deploy" if platforms else "sync", platforms)
     report.warn_untrusted(planned.warnings)
     rows = report.status_rows(planned.plan)
     exit_code = EXIT_DIFFERENCES if planned.plan.conflicts else EXIT_OK
