@@ -186,13 +186,11 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
                    if wanted & set(o.platforms) or o.identity in considered}
     plan = build_plan(scope, state, manifest, desired, considered, flags or Flags())
     # Real roots: with a symlinked home, emptied folders are found below the real path.
-    roots = {output.path: _real(output.root) for output in desired.values()}
-    roots.update({entry.path: _real(entry.root) for entry in considered.values()})
+    real = {root: Path(os.path.realpath(root)) for root in
+            {o.root for o in desired.values()} | {e.root for e in considered.values()}}
+    roots = {output.path: real[output.root] for output in desired.values()}
+    roots.update({entry.path: real[entry.root] for entry in considered.values()})
     return Run(scope, planned, rendered, plan, roots, list(manifest.ignored), consulted)
-
-
-def _real(root: str) -> Path:
-    return Path(os.path.realpath(root))
 
 
 def host_aliases(outputs: Sequence[Output]) -> dict[str, str]:

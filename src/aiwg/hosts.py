@@ -21,7 +21,7 @@ from aiwg.formats.block import BlockError, read_block, remove_block, write_block
 from aiwg.keyed import MISSING, DocumentError, KeyedEditor, editor_for, is_skeleton
 from aiwg.manifest import Entry
 from aiwg.outputs import Grain, Output, canonical_json
-from aiwg.safety import safe_destination
+from aiwg.safety import Destinations
 
 if TYPE_CHECKING:
     from aiwg.plan import Action
@@ -106,12 +106,12 @@ def _edit_block(text: str, action: Action, ref: Output | Entry) -> str:
         raise InputError(f"{ref.path}: {error}") from None
 
 
-def _own_link(root: str, path: str) -> Path | None:
+def _own_link(root: str, path: str, destinations: Destinations) -> Path | None:
     """The output path itself, when it is a symlink (its folder resolved), else None."""
     lexical = Path(root) / path if not os.path.isabs(path) else Path(path)
     if not lexical.is_symlink():
         return None
-    return Path(os.path.realpath(lexical.parent)) / lexical.name
+    return Path(destinations.real(os.fspath(lexical.parent))) / lexical.name
 
 
 class Hosts:
@@ -120,9 +120,10 @@ class Hosts:
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.entries = entries  # the manifest before the run (which containers aiwg created)
         self.by_real: dict[Path, Host] = {}
+        self.destinations = Destinations()  # folders resolved once per plan
 
     def get(self, path: str, root: str) -> Host:
-        destination = safe_destination(root, path)
+        destination = self.destinations.resolve(root, path)
         host = self.by_real.get(destination)
         if host is None:
             try:
@@ -130,8 +131,8 @@ class Hosts:
                 executable = None if before is None else is_executable(destination)
             except OSError as error:
                 raise InputError(f"{path}: cannot read ({error.strerror})") from None
-            host = Host(path, destination, before, None, link=_own_link(root, path),
-                        was_executable=executable)
+            link = _own_link(root, path, self.destinations)
+            host = Host(path, destination, before, None, link=link, was_executable=executable)
             self.by_real[destination] = host
         return host
 
