@@ -4,6 +4,7 @@ and comments; removing what aiwg added gives back the user's file byte for byte.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from hypothesis import given, settings
@@ -29,11 +30,14 @@ USER_DOCUMENTS = {
     "toml": '# Codex\nmodel = "o3"\n\n[mcp_servers.mine]\ncommand = "mine" # keep\n',
     "yaml": "# continue\nname: mine\nmcpServers:\n  mine:\n    command: mine  # keep\n",
 }
+# AIWG_PROPERTY_EXAMPLES=N raises every property here to N examples, as in tests/keyed/.
+EXAMPLES = int(os.environ.get("AIWG_PROPERTY_EXAMPLES", "0"))
+
 CONTAINERS = {"json": ("mcpServers",), "jsonc": ("servers",), "json5": ("mcp", "servers"),
               "toml": ("mcp_servers",), "yaml": ("mcpServers",)}
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=EXAMPLES or 40, deadline=None)
 @given(syntax=st.sampled_from(sorted(USER_DOCUMENTS)),
        operations=st.lists(st.tuples(st.sampled_from(["write", "remove"]), NAMES, SERVER),
                            min_size=1, max_size=8))
@@ -68,7 +72,7 @@ def test_random_owned_key_edits_keep_the_users_part(syntax: str,
         assert text == original
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=EXAMPLES or 25, deadline=None)
 @given(syntax=st.sampled_from(["json", "jsonc", "json5", "toml"]),
        servers=st.dictionaries(NAMES, SERVER, min_size=2, max_size=5))
 def test_write_many_equals_writes_one_by_one(syntax: str, servers: dict[str, Any]) -> None:
@@ -91,7 +95,7 @@ def test_missing_key_reads_missing() -> None:
         assert editor_for(syntax).read(text, (*CONTAINERS[syntax], "nope")) is MISSING
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=EXAMPLES or 60, deadline=None)
 @given(st.text(max_size=40))
 def test_garbage_is_a_document_error_never_a_crash(text: str) -> None:
     import contextlib

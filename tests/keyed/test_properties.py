@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from aiwg.keyed import DocumentError, editor_for
+from aiwg.keyed.toml_doc import _table
 
 EXAMPLES = int(os.environ.get("AIWG_PROPERTY_EXAMPLES", "0"))
 
@@ -37,7 +38,9 @@ def examples(default: int) -> Any:
 
 KEYS = st.sampled_from(["theme", "model", "a b", "é", "x.y", "on", "n1", "quote\"d", "tab\t"])
 TEXT = st.text(alphabet="ab :#-'\"\\/\n\té🚀\u2028", max_size=8)
-SCALARS = st.one_of(TEXT, st.integers(-1000, 1000), st.booleans())
+# A very long line now and then: an editor that scans or wraps by line must not cut it.
+LONG = st.integers(2000, 9000).map(lambda n: "é" * (n // 2) + "a\\b" * (n // 8))
+SCALARS = st.one_of(TEXT, st.integers(-1000, 1000), st.booleans(), LONG)
 JSON_VALUES = st.recursive(st.one_of(SCALARS, st.none()), lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(KEYS, inner, max_size=3)), max_leaves=6)
 SERVER = st.fixed_dictionaries({"command": st.sampled_from(["npx", "uvx", "no"]),
@@ -69,27 +72,39 @@ def json_documents(draw: st.DrawFn) -> dict[str, Any]:
         "ascii": draw(st.booleans()), "trailing": commented and draw(st.booleans()),
         "comments": draw(st.lists(st.one_of(st.none(), COMMENT), min_size=12, max_size=12))
         if commented else [None] * 12,
+        # Comments after the last member (before `}`) of the top object and of aiwg's parent,
+        # and comments at the end of a member's own line (after its comma).
+        "closing": draw(st.lists(st.one_of(st.none(), COMMENT), min_size=2, max_size=2))
+        if commented else [None, None],
+        "same_line": commented and draw(st.booleans()),
+        "eol": draw(st.booleans()),
         "unit": draw(st.sampled_from(["  ", "    ", "\t"])), "crlf": draw(st.booleans()),
         "bom": draw(st.booleans()), "value": draw(SERVER), "new": draw(SERVER),
     }
 
 
 def _json_object(pairs: list[tuple[str, Any]], indent: str, doc: dict[str, Any],
-                 comments: list[str | None]) -> str:
+                 comments: list[str | None], closing: str | None = None) -> str:
     unit = doc["unit"]
     inner = indent + unit
-    if not pairs and not comments[0]:
+    if not pairs and not comments[0] and not closing:
         return "{}"
     lines = [f"{inner}{comments[0]}\n"] if comments[0] else []
     for index, (key, value) in enumerate(pairs):
-        # The comment before a member goes with its key, so adding aiwg's shifts nothing.
+        # The comment beside a member goes with its key, so adding aiwg's shifts nothing.
         comment = comments[1 + sum(map(ord, key)) % (len(comments) - 1)]
-        if comment and key != "aiwg":
+        if key == "aiwg":
+            comment = None
+        if comment and not doc["same_line"]:
             lines.append(f"{inner}{comment}\n")
         rendered = value if isinstance(value, _Raw) else json.dumps(
             value, indent=unit, ensure_ascii=doc["ascii"]).replace("\n", "\n" + inner)
         comma = "," if index < len(pairs) - 1 or doc["trailing"] else ""
-        lines.append(f"{inner}{json.dumps(key, ensure_ascii=doc['ascii'])}: {rendered}{comma}\n")
+        tail = f" {comment}" if comment and doc["same_line"] else ""
+        lines.append(f"{inner}{json.dumps(key, ensure_ascii=doc['ascii'])}: {rendered}{comma}"
+                     f"{tail}\n")
+    if closing:
+        lines.append(f"{inner}{closing}\n")
     return "{\n" + "".join(lines) + indent + "}"
 
 
@@ -105,10 +120,11 @@ def render_json(doc: dict[str, Any], aiwg: Any | None) -> str:
     servers = [(k, _Raw(json.dumps(v, indent=doc["unit"], ensure_ascii=False).replace(
         "\n", "\n" + doc["unit"] * 2)) if k == "aiwg" else v) for k, v in servers]
     members = list(doc["members"])
-    members.insert(doc["at"], ("servers", _Raw(_json_object(servers, doc["unit"], doc,
-                                                            doc["comments"][6:]))))
+    members.insert(doc["at"], ("servers", _Raw(_json_object(
+        servers, doc["unit"], doc, doc["comments"][6:], doc["closing"][1]))))
     head = "".join(f"{c}\n" for c in doc["comments"][:1] if c)
-    text = head + _json_object(members, "", doc, [*doc["comments"][1:6], None]) + "\n"
+    text = head + _json_object(members, "", doc, [*doc["comments"][1:6], None],
+                               doc["closing"][0]) + ("\n" if doc["eol"] else "")
     return ("\ufeff" if doc["bom"] else "") + _crlf(text, doc["crlf"])
 
 
@@ -207,22 +223,62 @@ def toml_documents(draw: st.DrawFn) -> dict[str, Any]:
                            max_size=3, unique_by=lambda t: t[0]))
     return {"root": root, "tables": tables, "at": draw(st.integers(0, len(tables))),
             "head": draw(TOML_COMMENTS), "crlf": draw(st.booleans()), "bom": draw(st.booleans()),
+            # The person's comments right after aiwg's table (before the next table), and a
+            # file whose last line has no newline.
+            "after": draw(TOML_COMMENTS), "eol": draw(st.booleans()),
             "value": draw(SERVER), "new": draw(SERVER)}
 
 
 def render_toml(doc: dict[str, Any], aiwg: Any | None) -> str:
     blocks = [(f"[{name}]\n" + _toml_pairs(pairs), comments)
               for name, pairs, comments in doc["tables"]]
-    if aiwg is not None:
-        blocks.insert(doc["at"], ("[mcp_servers.aiwg]\n" + _toml_pairs(aiwg), []))
+    after = doc.get("after", [])
+    if aiwg is not None:  # rendered as aiwg renders it (a nested table inline)
+        blocks.insert(doc["at"], (_table(("mcp_servers", "aiwg"), aiwg), after))
+    elif after:
+        blocks.insert(doc["at"], ("", after))
     text = "".join(f"{c}\n" for c in doc["head"]) + _toml_pairs(doc["root"])
     for block, comments in blocks:
         text += block + "".join(f"{c}\n" for c in comments)
+    if not doc.get("eol", True):
+        text = text.removesuffix("\n")
     return ("\ufeff" if doc["bom"] else "") + _crlf(text, doc["crlf"])
 
 
 def toml_reference(text: str) -> Any:
     return tomllib.loads(text.removeprefix("\ufeff"))
+
+
+def _aiwg_ends_the_file(doc: dict[str, Any]) -> bool:
+    return doc["at"] == len(doc["tables"]) and not any(c.strip() for c in doc["after"])
+
+
+@examples(150)
+@given(toml_documents())
+def test_toml_edits_touch_only_aiwgs_table(doc: dict[str, Any]) -> None:
+    editor, path = editor_for("toml"), ("mcp_servers", "aiwg")
+    without, with_aiwg = render_toml(doc, None), render_toml(doc, doc["value"])
+    # A blank-only file is written as if new and given back blank (as JSON and YAML do).
+    blank = not without.strip(" \t\r\n\ufeff")
+    if blank:
+        assert not editor.remove(editor.write(without, path, doc["value"]), path).strip(
+            " \t\r\n\ufeff")
+        assert editor.remove(editor.write(without, path, doc["value"]), path).startswith(
+            "\ufeff" if doc["bom"] else "")
+        return
+    before_aiwg = with_aiwg[:with_aiwg.index("[mcp_servers.aiwg]")]
+    if _aiwg_ends_the_file(doc) and before_aiwg.endswith(("\n\n", "\r\n\r\n")):
+        # aiwg's table last after a blank line: that is how aiwg appends a table, so the blank
+        # line goes with it.
+        assert editor.remove(with_aiwg, path).rstrip("\r\n") == without.rstrip("\r\n")
+    else:
+        assert editor.remove(with_aiwg, path) == without
+    assert editor.write(with_aiwg, path, doc["new"]) == render_toml(doc, doc["new"])
+    written = editor.write(without, path, doc["value"])
+    assert toml_reference(written) == {**toml_reference(without), "mcp_servers": {
+        **toml_reference(without).get("mcp_servers", {}), "aiwg": doc["value"]}}
+    assert editor.read(written, path) == doc["value"]
+    assert editor.remove(written, path) == without
 
 
 @examples(100)
@@ -283,17 +339,22 @@ def yaml_documents(draw: st.DrawFn) -> dict[str, Any]:
         pieces.append(body + "".join(f"{c}\n" for c in draw(YAML_COMMENTS)))
     return {"pieces": pieces, "at": draw(st.integers(0, len(pieces))),
             "start": draw(st.booleans()), "head": draw(YAML_COMMENTS), "crlf": draw(st.booleans()),
-            "bom": False, "value": draw(SERVER), "new": draw(SERVER)}
+            "bom": draw(st.booleans()), "eol": draw(st.booleans()),
+            "after": draw(YAML_COMMENTS),  # the person's, right after aiwg's lines
+            "value": draw(SERVER), "new": draw(SERVER)}
 
 
 def render_yaml(doc: dict[str, Any], aiwg: Any | None) -> str:
     from aiwg.keyed.yaml_doc import _dump
 
     pieces = list(doc["pieces"])
-    if aiwg is not None:
-        pieces.insert(doc["at"], _dump({"aiwg": aiwg}))
+    after = "".join(f"{c}\n" for c in doc.get("after", []))
+    pieces.insert(doc["at"], (_dump({"aiwg": aiwg}) if aiwg is not None else "") + after)
     text = ("---\n" if doc["start"] else "") + "".join(f"{c}\n" for c in doc["head"])
-    return ("\ufeff" if doc["bom"] else "") + _crlf(text + "".join(pieces), doc["crlf"])
+    text += "".join(pieces)
+    if not doc.get("eol", True):
+        text = text.removesuffix("\n")
+    return ("\ufeff" if doc["bom"] else "") + _crlf(text, doc["crlf"])
 
 
 def yaml_reference(text: str) -> Any:
@@ -305,7 +366,7 @@ def yaml_reference(text: str) -> Any:
 def test_yaml_edits_touch_only_aiwgs_lines(doc: dict[str, Any]) -> None:
     editor, path = editor_for("yaml"), ("aiwg",)
     without = render_yaml(doc, None)
-    assume(without.strip())  # a blank-only file is rewritten from scratch, as if new
+    assume(without.strip(" \t\r\n\ufeff"))  # a blank-only file is written as if new
     if doc["at"] < len(doc["pieces"]):
         with_aiwg = render_yaml(doc, doc["value"])
         assert editor.remove(with_aiwg, path) == without

@@ -117,3 +117,22 @@ def test_a_key_path_through_a_value_is_a_document_error() -> None:
         editor_for("toml").write("mcp_servers = 3\n", PATH, SERVER)
     with pytest.raises(DocumentError):
         editor_for("toml").read("a = [" * 5000, PATH)
+
+
+def test_a_bom_before_aiwgs_first_table_stays_when_the_table_goes() -> None:
+    # Shrunk from test_toml_edits_touch_only_aiwgs_table: the BOM went with the first line.
+    editor = editor_for("toml")
+    text = '\ufeff[mcp_servers.aiwg]\ncommand = "x"\n\n[mine]\nk = 1\n'
+    assert editor.remove(text, PATH) == "\ufeff\n[mine]\nk = 1\n"
+    assert editor.remove(editor.write("\ufeff", PATH, SERVER), PATH) == "\ufeff"
+
+
+def test_a_last_line_without_a_newline_keeps_having_none() -> None:
+    # Shrunk from the same property: write then remove gave the person's file a final newline.
+    editor = editor_for("toml")
+    for original in ('[mcp_servers.mine]\ncommand = ""', 'model = "o3"\r\n# mine'):
+        written = editor.write(original, PATH, SERVER)
+        assert not written.endswith("\n")
+        assert tomllib.loads(written)["mcp_servers"]["aiwg"] == SERVER
+        assert editor.remove(written, PATH) == original
+        assert editor.write(written, PATH, {"command": "y"}).startswith(original)

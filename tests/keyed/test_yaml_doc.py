@@ -87,3 +87,25 @@ def test_an_alias_bomb_is_a_document_error_not_a_hang() -> None:
         bomb += f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
     with pytest.raises(DocumentError, match="aliases"):
         editor_for("yaml").parse(bomb)
+
+
+def test_a_bom_file_whose_key_is_on_the_first_line_is_spliced_and_keeps_the_bom() -> None:
+    # Shrunk from test_yaml_edits_touch_only_aiwgs_lines: the BOM made the first line's key
+    # look misplaced, so the edit fell back to ruamel's round trip, which drops the BOM.
+    editor = editor_for("yaml")
+    original = '\ufeffmodel:   "_"  # keep\n'
+    written = editor.write(original, ("aiwg",), {"command": "npx"})
+    assert written == original + "aiwg:\n  command: npx\n"
+    assert editor.remove(written, ("aiwg",)) == original
+    assert editor.remove("\ufeffaiwg:\n  command: npx\nmodel: x\n", ("aiwg",)) == "\ufeffmodel: x\n"
+
+
+def test_a_last_line_without_a_newline_keeps_having_none() -> None:
+    editor = editor_for("yaml")
+    for original in ('model: "_"', "# only a comment", "list:\r\n- a  # mine"):
+        written = editor.write(original, ("aiwg",), {"command": "npx"})
+        assert not written.endswith("\n")
+        assert editor.remove(written, ("aiwg",)) == original
+    # A block scalar ending the file would gain a line break: its meaning wins over the byte.
+    written = editor.write("a: |\n  text", ("aiwg",), {"command": "npx"})
+    assert yaml.safe_load(written) == {"a": "text", "aiwg": {"command": "npx"}}

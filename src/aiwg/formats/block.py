@@ -16,6 +16,7 @@ ending inside an open fence, is refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiwg.formats.fences import Fence, closes_fence, opens_fence, scan_lines, unclosed_fence
@@ -57,13 +58,25 @@ class _Line:
 
 
 def _lines(text: str) -> list[_Line]:
-    found, start = [], 0
+    # A BOM is the file's, not its first line's: a marker may follow it (an editor added the
+    # BOM to a file aiwg wrote), and replacing or removing that line keeps it.
+    found, start = [], 1 if text.startswith("\ufeff") else 0
     while start < len(text):
         newline = text.find("\n", start)
         end = len(text) if newline < 0 else newline + 1
         found.append(_Line(start, end, text[start:end].rstrip("\n").removesuffix("\r")))
         start = end
     return found
+
+
+def _keeping_no_final_newline(text: str, edit: Callable[[str], str]) -> str:
+    """`edit(text)` for a file whose last line has no newline, done so the result has none
+    either: appending after such a line must end it, and removing the block again would
+    otherwise leave that newline in the person's file."""
+    if not text or text.endswith("\n"):
+        return edit(text)
+    newline = _newline(text)
+    return edit(text + newline).removesuffix(newline)
 
 
 class _Markers:
@@ -214,7 +227,11 @@ def write_block(text: str | None, block_id: str, content: str, comment: str = "h
     if problem is not None:
         raise BlockError(f"line {problem[0] + 1} of the content for block {block_id!r} "
                          f"{problem[1]}")
-    host = text or ""
+    return _keeping_no_final_newline(
+        text or "", lambda host: _write_block(host, block_id, content, comment))
+
+
+def _write_block(host: str, block_id: str, content: str, comment: str) -> str:
     newline = _newline(host)
     span = find_block(host, block_id, comment)
     framed = _framed(content, block_id, newline, comment)
@@ -238,6 +255,10 @@ def write_block(text: str | None, block_id: str, content: str, comment: str = "h
 
 def remove_block(text: str, block_id: str, comment: str = "html") -> str:
     """`text` without the block (markers included), undoing the blank line `write_block` added."""
+    return _keeping_no_final_newline(text, lambda host: _remove_block(host, block_id, comment))
+
+
+def _remove_block(text: str, block_id: str, comment: str) -> str:
     span = find_block(text, block_id, comment)
     if span is None:
         return text

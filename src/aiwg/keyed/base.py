@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from aiwg.errors import InputError
@@ -45,3 +45,24 @@ def json_shaped(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [json_shaped(v) for v in value]
     return value
+
+
+def keeping_no_final_newline(text: str, edit: Callable[[str], str],
+                             parse: Callable[[str], Any]) -> str:
+    """`edit(text)` for a file whose last line has no newline, done so the result has none
+    either. Appending after such a line must end it; done naively, removing the appended part
+    again would leave that newline in the person's file. So the edit runs on the text with its
+    last line ended and the newline comes off afterwards, but only where neither changes what
+    the file says (a YAML block scalar ending the file would gain or lose a line break)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if text.endswith("\n") or not text.strip(" \t\r\n\ufeff"):
+        return edit(text)
+    ended = text + newline
+    if parse(ended) != parse(text):
+        return edit(text)
+    result = edit(ended)
+    if result.endswith(newline):
+        trimmed = result.removesuffix(newline)
+        if parse(trimmed) == parse(result):
+            return trimmed
+    return result

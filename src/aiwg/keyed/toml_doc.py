@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import tomlkit
 
-from aiwg.keyed.base import MISSING, DocumentError, json_shaped
+from aiwg.keyed.base import MISSING, DocumentError, json_shaped, keeping_no_final_newline
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _TOKEN_END = frozenset(" \t\r\n,]}#")
@@ -132,8 +132,9 @@ class _Scanner:
         text, out = self.text, []
         table: tuple[str, ...] = ()
         while self.i < len(text):
-            start = self.i
-            self._spaces(allow_bom=start == 0)
+            # A BOM is the file's, not its first statement's: removing that statement keeps it.
+            start = 1 if self.i == 0 and text.startswith("\ufeff") else self.i
+            self._spaces(allow_bom=self.i == 0)
             c = text[self.i] if self.i < len(text) else "\n"
             if c in "\r\n":
                 out.append(Statement("blank", start, self._line_rest()))
@@ -332,6 +333,14 @@ class TomlEditor:
         return text
 
     def write(self, text: str, path: Sequence[str], value: Any) -> str:
+        return keeping_no_final_newline(text, lambda ended: self._write(ended, path, value),
+                                        self.parse)
+
+    def remove(self, text: str, path: Sequence[str]) -> str:
+        return keeping_no_final_newline(text, lambda ended: self._remove(ended, path),
+                                        self.parse)
+
+    def _write(self, text: str, path: Sequence[str], value: Any) -> str:
         before = _loads(text)
         _item(value, path)  # refuse a null before anything else
         parent = _lookup(before, path[:-1])
@@ -345,7 +354,7 @@ class TomlEditor:
         return self._checked(path, expected, lambda: self._splice_write(text, path, value),
                              lambda: self._tomlkit_write(text, path, value))
 
-    def remove(self, text: str, path: Sequence[str]) -> str:
+    def _remove(self, text: str, path: Sequence[str]) -> str:
         before = _loads(text)
         if _lookup(before, path) is MISSING:
             return text

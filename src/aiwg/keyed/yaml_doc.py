@@ -26,7 +26,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 
-from aiwg.keyed.base import MISSING, DocumentError, json_shaped
+from aiwg.keyed.base import MISSING, DocumentError, json_shaped, keeping_no_final_newline
 
 # A config file is small; more values than this after alias expansion is an alias bomb.
 MAX_VALUES = 100_000
@@ -116,7 +116,9 @@ def _dump(data: Any) -> str:
 class _Lines:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        # A BOM is the file's, not its first line's: a splice of that line keeps it.
+        self.starts = [1 if text.startswith("\ufeff") else 0] + [
+            m.end() for m in re.finditer("\n", text)]
         if self.starts[-1] == len(text) and len(self.starts) > 1:
             self.starts.pop()  # no empty last line after a final newline
         self.newline = "\r\n" if "\r\n" in text else "\n"
@@ -194,7 +196,7 @@ def _key_span(lines: _Lines, mapping: CommentedMap, key: str) -> tuple[int, int,
     if mapping.fa.flow_style():
         raise _Unplaceable
     line, column = mapping.lc.key(key)
-    if lines.indent(line) != column - (1 if line == 0 and lines.text.startswith("\ufeff") else 0):
+    if lines.indent(line) != column:  # (ruamel's columns do not count a BOM)
         raise _Unplaceable  # the key shares its line (`- name: x`)
     return line, lines.block_end(line, column, dash_continues=True), column
 
@@ -256,6 +258,10 @@ class YamlEditor:
         return text in (skeleton, skeleton.replace("\n", "\r\n"))
 
     def write(self, text: str, path: Sequence[str], value: Any) -> str:
+        return keeping_no_final_newline(text, lambda ended: self._write(ended, path, value),
+                                        self.parse)
+
+    def _write(self, text: str, path: Sequence[str], value: Any) -> str:
         expected = _expected(text, path, lambda target, key: target.__setitem__(
             key, json_shaped(value)))
         return _checked(path, expected, lambda: _splice_set(text, path, value),
@@ -269,12 +275,20 @@ class YamlEditor:
     def write_list(self, text: str, path: Sequence[str], entries: list[Any]) -> str:
         """Make the list at `path` equal `entries`, changing only the entries that differ: the
         entries aiwg does not own keep their bytes, comments and style."""
+        return keeping_no_final_newline(
+            text, lambda ended: self._write_list(ended, path, entries), self.parse)
+
+    def _write_list(self, text: str, path: Sequence[str], entries: list[Any]) -> str:
         expected = _expected(text, path, lambda target, key: target.__setitem__(
             key, json_shaped(entries)))
         return _checked(path, expected, lambda: _splice_list(text, path, entries),
                         lambda: _round_trip_list(text, path, entries))
 
     def remove(self, text: str, path: Sequence[str]) -> str:
+        return keeping_no_final_newline(text, lambda ended: self._remove(ended, path),
+                                        self.parse)
+
+    def _remove(self, text: str, path: Sequence[str]) -> str:
         container = _container(_load(text), path, create=False)
         if container is None or path[-1] not in container:
             return text
