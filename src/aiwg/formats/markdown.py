@@ -91,7 +91,7 @@ _RESOLVER = yaml.SafeDumper(io.StringIO())
 def _plain(text: str, *, simple_key: bool) -> bool:
     """PyYAML's choice (Emitter.choose_scalar_style, block context) is the plain style for
     this string: it reads back as a string, and nothing in it needs quoting."""
-    if _RESOLVER.resolve(ScalarNode, text, (True, False)) != _STR_TAG:
+    if _RESOLVER.resolve(ScalarNode, text, (True, False)) != _STR_TAG:  # type: ignore[no-untyped-call]
         return False
     analysis = _ANALYZER.analyze_scalar(text)
     # A simple key is shorter than 128 characters counting its tag as the emitter prepares it
