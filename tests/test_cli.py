@@ -134,7 +134,8 @@ def test_readme_platform_table_is_generated_from_adapters() -> None:
 def test_readme_config_example_is_valid(tmp_path: Path) -> None:
     from aiwg.config import load_config
 
-    example = re.search(r"```toml\n(.*?)```", README.read_text(), re.S)
+    # The Configuration section's example: the one that lists every key.
+    example = re.search(r"```toml\n(platforms = .*?)```", README.read_text(), re.S)
     assert example
     (tmp_path / "aiwg.toml").write_text(example.group(1))
     (tmp_path / ".aiwg" / "library").mkdir(parents=True)  # the example's library path
@@ -143,6 +144,20 @@ def test_readme_config_example_is_valid(tmp_path: Path) -> None:
     assert config.platforms == ("claude-code", "cursor")
     assert config.ignore == (".env", "secrets/**")
     assert config.budgets == {"codex": {"rule": 20000}}
+    (source,) = config.sources
+    assert (source.name, source.ref, source.path) == ("acme", "v1.4.0", "library")
+
+
+def test_readme_sources_example_is_valid(tmp_path: Path) -> None:
+    from aiwg.config import load_config
+
+    section = README.read_text().split("## Sharing a library across repositories", 1)[1]
+    example = re.search(r"```toml\n(\[\[sources\]\].*?)```", section, re.S)
+    assert example
+    (tmp_path / "aiwg.toml").write_text(example.group(1))
+    (source,) = load_config(tmp_path).sources
+    assert source.include.tags == ("security",)
+    assert source.exclude.kinds == ("mcp",) and source.exclude.names == ("go-*",)
 
 
 def test_project_root_search_stops_below_home(tmp_path: Path) -> None:

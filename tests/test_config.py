@@ -204,7 +204,7 @@ def test_platform_options_are_free_form(tmp_path: Path) -> None:
      "aiwg.toml:2: budgets.codex.rules: expected a kind (rule, agent, command, skill, mcp, "
      "hook) as the key, got \"rules\" (did you mean 'rule'?)"),
     ('[select]\nlayers = ["projects"]\n',
-     "aiwg.toml:2: select.layers: expected a list of layers (builtin, user, project), "
+     "aiwg.toml:2: select.layers: expected a list of layers (builtin, source, user, project), "
      "got \"projects\" (did you mean 'project'?)"),
     ("[budgets]\ncodex = 5\n", "aiwg.toml:2: budgets.codex: expected a table, got 5"),
 ])

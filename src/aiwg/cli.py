@@ -86,6 +86,9 @@ ForceOption = Annotated[bool, typer.Option(
 AdoptOption = Annotated[bool, typer.Option(
     "--adopt", help="Manage existing files aiwg did not write, keeping their bytes (--force overwrites).")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before deleting files.")]
+FrozenOption = Annotated[bool, typer.Option(
+    "--frozen", help="Use only what aiwg.lock pins; fail if it is missing or stale (default "
+    "when CI is set).")]
 ExplainOption = Annotated[bool, typer.Option(
     "--explain", help="Print the loss report: what each platform will not see, or sees reduced.")]
 
@@ -130,11 +133,11 @@ def _one_line_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _context(project: Path | None) -> Context:
+def _context(project: Path | None, frozen: bool = False) -> Context:
     root = project.resolve() if project else find_project_root(Path.cwd())
     if not root.is_dir():
         raise AiwgError(f"--project {project}: not a folder")
-    return engine.Context(project_root=root)
+    return engine.Context(project_root=root, frozen=frozen)
 
 
 def _scope(value: str) -> Scope:
@@ -169,7 +172,7 @@ def deploy(platform: PlatformOption = None,
            scope: ScopeOption = "project", dry_run: DryRunOption = False,
            force: ForceOption = False, adopt: AdoptOption = False, yes: YesOption = False,
            as_json: JsonOption = False, explain: ExplainOption = False,
-           project: ProjectOption = None) -> int:
+           frozen: FrozenOption = False, project: ProjectOption = None) -> int:
     """Render the library into the given platforms' files.
 
     \b
@@ -178,7 +181,7 @@ def deploy(platform: PlatformOption = None,
       aiwg deploy --all --dry-run      preview every platform
       aiwg deploy -p claude-code --scope user
     """
-    return deploy_command.run(_context(project), "deploy", platform or [],
+    return deploy_command.run(_context(project, frozen), "deploy", platform or [],
                               all_platforms=all_platforms, scope=_scope(scope), dry_run=dry_run,
                               force=force, adopt=adopt, yes=yes, as_json=as_json, explain=explain)
 
@@ -188,7 +191,7 @@ def deploy(platform: PlatformOption = None,
 def sync(scope: ScopeOption = "project", dry_run: DryRunOption = False,
          force: ForceOption = False, adopt: AdoptOption = False, yes: YesOption = False,
          as_json: JsonOption = False, explain: ExplainOption = False,
-         project: ProjectOption = None) -> int:
+         frozen: FrozenOption = False, project: ProjectOption = None) -> int:
     """Bring every deployed platform (manifest or aiwg.toml) up to date; prune what aiwg owns.
 
     \b
@@ -196,7 +199,7 @@ def sync(scope: ScopeOption = "project", dry_run: DryRunOption = False,
       aiwg sync                  after editing the library
       aiwg sync --scope user     your home-folder platforms
     """
-    return deploy_command.run(_context(project), "sync", [], scope=_scope(scope),
+    return deploy_command.run(_context(project, frozen), "sync", [], scope=_scope(scope),
                               dry_run=dry_run, force=force, adopt=adopt, yes=yes,
                               as_json=as_json, explain=explain)
 
@@ -227,16 +230,18 @@ def diff(platform: PlatformOption = None, scope: ScopeOption = "project",
          stat: Annotated[bool, typer.Option("--stat", help="One line per file.")] = False,
          check: Annotated[bool, typer.Option(
              "--check", help="Exit 1 when the files differ in any way from the library.")] = False,
-         as_json: JsonOption = False, project: ProjectOption = None) -> int:
+         as_json: JsonOption = False, frozen: FrozenOption = False,
+         project: ProjectOption = None) -> int:
     """Show exactly what a deploy or sync would change, and hand edits as drift.
 
     \b
     Examples:
       aiwg diff                  unified diff of the plan
       aiwg diff --check --stat   for CI: exit 1 and one line per differing file
+      aiwg diff --check --frozen CI with shared sources: aiwg.lock must pin them
     """
-    return diff_command.run(_context(project), platform or [], scope=_scope(scope), stat=stat,
-                            check=check, as_json=as_json)
+    return diff_command.run(_context(project, frozen), platform or [], scope=_scope(scope),
+                            stat=stat, check=check, as_json=as_json)
 
 
 @app.command()
@@ -244,7 +249,8 @@ def diff(platform: PlatformOption = None, scope: ScopeOption = "project",
 def status(platform: PlatformOption = None, scope: ScopeOption = "project",
            show_all: Annotated[bool, typer.Option(
                "--all", help="List up-to-date outputs too.")] = False,
-           as_json: JsonOption = False, project: ProjectOption = None) -> int:
+           as_json: JsonOption = False, frozen: FrozenOption = False,
+           project: ProjectOption = None) -> int:
     """A summary per platform, then each output that is not up to date (exit 1 on conflicts).
 
     \b
@@ -252,7 +258,7 @@ def status(platform: PlatformOption = None, scope: ScopeOption = "project",
       aiwg status                  what needs attention
       aiwg status --all -p codex   every Codex output and its state
     """
-    return status_command.run(_context(project), platform or [], scope=_scope(scope),
+    return status_command.run(_context(project, frozen), platform or [], scope=_scope(scope),
                               as_json=as_json, show_all=show_all)
 
 
@@ -296,8 +302,8 @@ def list_(kind: Annotated[str | None, typer.Option(
           tag: Annotated[str | None, typer.Option(
               "--tag", help="Only items with this tag.", metavar="TAG")] = None,
           scope: ScopeOption = "project", as_json: JsonOption = False,
-          project: ProjectOption = None) -> int:
-    """Every library item, the layer it came from, and why the selection includes it or not.
+          frozen: FrozenOption = False, project: ProjectOption = None) -> int:
+    """Every library item, the layer or shared source it came from, and why it is selected or not.
 
     \b
     Examples:
@@ -305,7 +311,7 @@ def list_(kind: Annotated[str | None, typer.Option(
       aiwg list --tag core --json
       aiwg list --scope user
     """
-    return library_views.run_list(_context(project).for_scope(_scope(scope)), kind=kind,
+    return library_views.run_list(_context(project, frozen).for_scope(_scope(scope)), kind=kind,
                                   tag=tag, as_json=as_json)
 
 
@@ -399,6 +405,75 @@ def mcp_(project: ProjectOption = None) -> int:
     from aiwg.commands import mcp_server
 
     return mcp_server.run(_context(project))
+
+
+# --- shared sources: add, update, outdated ---------------------------------------------------
+SourceNamesArgument = Annotated[list[str] | None, typer.Argument(
+    help="Source names (default: every source).", metavar="SOURCE")]
+
+
+@app.command()
+@_one_line_errors
+def add(source: Annotated[str, typer.Argument(
+            help="A git URL, a folder, or (with --package) an installed package's library.",
+            metavar="SOURCE")],
+        name: Annotated[str | None, typer.Option(
+            "--name", help="The source's name (default: from the URL, folder or package).",
+            metavar="NAME")] = None,
+        ref: Annotated[str | None, typer.Option(
+            "--ref", help="Git tag, branch or commit (default: the repository's HEAD).",
+            metavar="REF")] = None,
+        path: Annotated[str | None, typer.Option(
+            "--path", help="The library's folder inside the repository.", metavar="DIR")] = None,
+        package: Annotated[bool, typer.Option(
+            "--package", help="SOURCE names a package's `aiwg.libraries` entry point.")] = False,
+        dry_run: DryRunOption = False, as_json: JsonOption = False,
+        project: ProjectOption = None) -> int:
+    """Add a shared library source to aiwg.toml, fetch it and pin it in aiwg.lock.
+
+    \b
+    Examples:
+      aiwg add https://github.com/acme/ai-rules.git --ref v1.4.0 --path library
+      aiwg add ../org-rules                 a local folder
+      aiwg add acme-ai-rules --package      an installed package's library
+    """
+    from aiwg.commands import add as command
+
+    return command.run(_context(project), source, name=name, ref=ref, path=path,
+                       package=package, dry_run=dry_run, as_json=as_json)
+
+
+@app.command()
+@_one_line_errors
+def update(names: SourceNamesArgument = None, dry_run: DryRunOption = False,
+           as_json: JsonOption = False, project: ProjectOption = None) -> int:
+    """Resolve sources anew and pin what they give now in aiwg.lock; lists hooks and MCP servers.
+
+    \b
+    Examples:
+      aiwg update              every source: a branch's newest commit, a changed ref
+      aiwg update acme --json  one source, as data (what changed, what it runs)
+    """
+    from aiwg.commands import update as command
+
+    return command.run(_context(project), names or [], dry_run=dry_run, as_json=as_json)
+
+
+@app.command()
+@_one_line_errors
+def outdated(check: Annotated[bool, typer.Option(
+                 "--check", help="Exit 1 when any source has something newer.")] = False,
+             as_json: JsonOption = False, project: ProjectOption = None) -> int:
+    """Sources with newer tags or commits (git ls-remote), versions or content than aiwg.lock pins.
+
+    \b
+    Examples:
+      aiwg outdated
+      aiwg outdated --check --json
+    """
+    from aiwg.commands import outdated as command
+
+    return command.run(_context(project), check=check, as_json=as_json)
 
 
 # --- edits: take a person's edits back (accept, resolve; import and pull) -------------------

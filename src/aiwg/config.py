@@ -21,12 +21,14 @@ import platformdirs
 
 from aiwg.errors import InputError
 from aiwg.items import KINDS, SEVERITIES, Kind
+from aiwg.sources.spec import SourceSpec, parse_sources
 
 CONFIG_FILE = "aiwg.toml"
 PYPROJECT_FILE = "pyproject.toml"
 DEFAULT_LIBRARY_PATH = ".aiwg/library"
-# The layers a `[select] layers` entry may name; "project" covers every project path.
-LAYER_KINDS = ("builtin", "user", "project")
+# The layers a `[select] layers` entry may name; "project" covers every project path and
+# "source" every `[[sources]]` entry.
+LAYER_KINDS = ("builtin", "source", "user", "project")
 # Deeper than this is no config a person writes; refusing it keeps every later walk bounded.
 MAX_DEPTH = 32
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
@@ -67,6 +69,14 @@ class Config:
     # Platform id -> output name -> size limit.
     budgets: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()
+    # Shared libraries (`[[sources]]`), lowest first: layers between the built-in library and
+    # the user's and project's own.
+    sources: tuple[SourceSpec, ...] = ()
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder of the config file: where aiwg.lock and relative source folders live."""
+        return None if self.path is None else self.path.parent
 
 
 # Platform names (ids and aliases, lower case) -> the platform id they mean.
@@ -100,6 +110,18 @@ def load_config(project_root: Path, platforms: PlatformNames | None = None) -> C
     return Config()
 
 
+def config_from_text(path: Path, text: str, base: Path,
+                     platforms: PlatformNames | None = None) -> Config:
+    """The config `text` would give as the file `path` (aiwg.toml, or pyproject.toml's
+    `[tool.aiwg]`): how `aiwg add` checks an edit before writing it."""
+    prefix: Key = ("tool", "aiwg") if path.name == PYPROJECT_FILE else ()
+    source = _Source(path, text, prefix)
+    data: object = source.load()
+    for part in prefix:
+        data = data.get(part, {}) if isinstance(data, dict) else data
+    return _parse(source, data, Config(), base, platforms)
+
+
 def load_user_config(platforms: PlatformNames | None = None) -> Config:
     """The user-level config that user-scope runs read, whatever the current folder."""
     folder = user_config_dir()
@@ -112,7 +134,7 @@ def load_user_config(platforms: PlatformNames | None = None) -> Config:
 
 # --- the schema ---------------------------------------------------------------------------------
 
-_TOP_KEYS = ("platforms", "ignore", "library", "select", "platform", "budgets")
+_TOP_KEYS = ("platforms", "ignore", "library", "select", "platform", "budgets", "sources")
 _LIBRARY_KEYS = ("builtin", "user", "paths")
 _SELECT_KEYS = ("kinds", "tags", "names", "exclude", "min_severity", "layers")
 
@@ -143,7 +165,21 @@ def _parse(source: _Source, data: object, defaults: Config, base: Path,
                                   "platform"),
         budgets=ids.keys(_budgets(source, root.get("budgets", {})), "budgets"),
         ignore=source.strings(("ignore",), root.get("ignore", [])),
+        sources=_sources(source, base, root.get("sources", [])),
     )
+
+
+def _sources(source: _Source, base: Path, data: object) -> tuple[SourceSpec, ...]:
+    """`[[sources]]`, checked by its own model; a local folder must exist, like library.paths."""
+    specs = parse_sources(source, data)
+    for index, spec in enumerate(specs):
+        if spec.kind == "folder":
+            folder = base / Path(spec.location).expanduser()
+            if not folder.is_dir():
+                what = "is not a folder" if folder.exists() else "does not exist"
+                raise source.fail(("sources", str(index), "folder"),
+                                  f"sources.{index}.folder: {spec.location!r} {what} ({folder})")
+    return specs
 
 
 def _check_paths(source: _Source, base: Path, paths: tuple[str, ...]) -> None:
@@ -364,6 +400,9 @@ def find_line(text: str, key: Key) -> int | None:
     strings) fall back to the nearest enclosing table, or None.
     """
     table: Key = ()
+    # Each array of tables (`[[sources]]`) -> the index of its latest entry: its keys are
+    # spelled ("sources", "0", "url"), as the config walk names them.
+    arrays: dict[Key, int] = {}
     best: int | None = None
     best_depth = -1
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -371,8 +410,11 @@ def find_line(text: str, key: Key) -> int | None:
         if not line or line.startswith("#"):
             continue
         if line.startswith("["):
-            table = _dotted(line.strip("[]").split("]")[0])
-            defined = table
+            name = _in_arrays(_dotted(line.strip("[]").split("]")[0]), arrays)
+            if line.startswith("[["):
+                arrays[name] = arrays.get(name, -1) + 1
+                name = (*name, str(arrays[name]))
+            table = defined = name
         elif "=" in line:
             defined = (*table, *_dotted(line.split("=", 1)[0]))
         else:
@@ -384,6 +426,17 @@ def find_line(text: str, key: Key) -> int | None:
         if depth == len(defined) and depth > best_depth:
             best, best_depth = number, depth
     return best
+
+
+def _in_arrays(name: Key, arrays: dict[Key, int]) -> Key:
+    """A table header's key with the current index of each array of tables it sits in."""
+    for length in range(len(name), 0, -1):
+        prefix = name[:length]
+        if prefix in arrays and length < len(name):
+            rest = _in_arrays(name[length:], {k[length:]: v for k, v in arrays.items()
+                                              if k[:length] == prefix and len(k) > length})
+            return (*prefix, str(arrays[prefix]), *rest)
+    return name
 
 
 def _dotted(text: str) -> Key:

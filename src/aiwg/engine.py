@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aiwg.adapters import Adapter, Registry, default_registry
 from aiwg.config import Config, load_config, load_user_config, user_config_dir
@@ -29,6 +29,9 @@ from aiwg.roots import RootTable, project_table
 from aiwg.select import select_items
 from aiwg.validate import validate_library
 
+if TYPE_CHECKING:
+    from aiwg.sources.resolve import Sources
+
 Mode = Literal["deploy", "sync", "remove"]
 
 
@@ -39,6 +42,8 @@ class Context:
     # A user-scope run reads the user's own config and libraries, never the project's, so
     # it gives the same result from any folder.
     scope: Scope = "project"
+    # `--frozen`: use only what aiwg.lock pins (also when the environment sets CI).
+    frozen: bool = False
 
     def for_scope(self, scope: Scope) -> Context:
         return self if scope == self.scope else replace(self, scope=scope)
@@ -54,11 +59,36 @@ class Context:
             return load_user_config(names)
         return load_config(self.project_root, names)
 
+    @property
+    def config_root(self) -> Path:
+        """Where relative library paths and source folders start."""
+        return self.project_root if self.scope == "project" else user_config_dir()
+
+    @cached_property
+    def sources(self) -> Sources | None:
+        """The `[[sources]]` as layers (fetched into the cache if need be); None without any.
+
+        Reading it checks the lock: with --frozen or CI, a source it does not pin fails here."""
+        if not self.config.sources:
+            return None
+        from aiwg.sources.resolve import is_ci, open_sources
+
+        return open_sources(self.config, self.config_root, self.env,
+                            frozen=self.frozen or is_ci(self.env))
+
+    @property
+    def source_warnings(self) -> list[str]:
+        return [] if self.sources is None else self.sources.warnings
+
     @cached_property
     def library(self) -> Library:
-        root = self.project_root if self.scope == "project" else user_config_dir()
-        layers = default_layers(root, self.config, self.scope)
-        return load_library(layers, self.registry.keys())
+        sources = self.sources
+        layers = default_layers(self.config_root, self.config, self.scope,
+                                sources=sources.layers if sources else ())
+        library = load_library(layers, self.registry.keys())
+        if sources is not None:
+            sources.verify(library)  # a tampered cached tree is refused here
+        return library
 
     def checked_library(self) -> Library:
         """The library, refusing to deploy one that has problems (each is printed by the CLI)."""
@@ -106,7 +136,8 @@ class Run:
     rendered: RenderResult
     plan: Plan
     roots: dict[str, Path]
-    # Manifest entries not trusted (outside every root computed now): printed as warnings.
+    # Manifest entries not trusted (outside every root computed now) and shared sources the
+    # lock does not pin: printed as warnings.
     warnings: list[str] = field(default_factory=list)
     # Stat entries (fingerprint.snapshot) of the files besides the outputs whose presence or
     # text the render read (block hosts, `unless_exists` conditions), taken before reading them.
@@ -190,7 +221,9 @@ def prepare(context: Context, scope: Scope, mode: Mode, requested: Sequence[str]
             {o.root for o in desired.values()} | {e.root for e in considered.values()}}
     roots = {output.path: real[output.root] for output in desired.values()}
     roots.update({entry.path: real[entry.root] for entry in considered.values()})
-    return Run(scope, planned, rendered, plan, roots, list(manifest.ignored), consulted)
+    # A shared source deployed unpinned is said like an untrusted entry: once, as a warning.
+    return Run(scope, planned, rendered, plan, roots,
+               [*manifest.ignored, *context.source_warnings], consulted)
 
 
 def host_aliases(outputs: Sequence[Output]) -> dict[str, str]:

@@ -5,7 +5,8 @@ typer or the engine are imported; see launch.py).
 It is recorded after a deploy or sync that left every output exactly as rendered (no conflict,
 no kept edit, nothing skipped or missing) for every platform a sync covers, and it lists the
 stat of every file and folder that result depends on: each library layer (and each folder that
-would become one if it appeared), aiwg.toml and pyproject.toml, the adapters, aiwg's own code,
+would become one if it appeared; shared sources' trees too), aiwg.toml, pyproject.toml and
+aiwg.lock, the adapters, aiwg's own code,
 the state folder, manifest and base store, the files the render consulted besides the outputs
 (block hosts, `unless_exists` conditions in the project and every folder above it), every output
 file, and every folder on the way to an output (by kind and inode: one swapped for a link to
@@ -293,7 +294,9 @@ def watched_inputs(context: Context) -> list[list[Any]]:
     from aiwg.resources import builtin_library_dir
 
     config = context.config
-    trees = {layer.path for layer in default_layers(context.project_root, config)}
+    sources = context.sources.layers if context.sources else ()
+    trees = {layer.path for layer in default_layers(context.project_root, config,
+                                                    sources=sources)}
     trees.update(context.project_root / Path(p).expanduser() for p in config.library_paths)
     if config.user_library:
         import platformdirs
@@ -307,7 +310,8 @@ def watched_inputs(context: Context) -> list[list[Any]]:
     trees.add(Path(aiwg.__file__).parent)
     import time
 
-    files = {context.project_root / "aiwg.toml", context.project_root / "pyproject.toml"}
+    files = {context.project_root / "aiwg.toml", context.project_root / "pyproject.toml",
+             context.project_root / "aiwg.lock"}
     return snapshot(trees, files, time.time_ns())  # reads only: a failed run leaves no trace
 
 

@@ -1,4 +1,4 @@
-"""Load library layers (built-in < user < project) into Items.
+"""Load library layers (built-in < sources < user < project) into Items.
 
 Loading never raises for a bad item: a file that cannot be read as an item is skipped and
 reported as a Problem, so one broken file does not hide the rest of the library. Field-level
@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,11 +40,16 @@ _YAML_FM = YAMLHandler()
 
 @dataclass(frozen=True)
 class Layer:
-    """One library folder; `name` is "builtin", "user", "project", "project:<path>" or
-    "user:<path>" (a path listed in the user config)."""
+    """One library folder; `name` is "builtin", "source:<name>", "user", "project",
+    "project:<path>" or "user:<path>" (a path listed in the user config)."""
 
     name: str
     path: Path
+    # A shared source's selection: only the items it accepts are loaded from this layer.
+    take: Callable[[Item], bool] | None = field(default=None, compare=False)
+    # Source layers whose items this one's replace; two sources that define one item and
+    # where neither overrides the other are a problem naming both.
+    overrides: frozenset[str] = frozenset()
 
     @property
     def kind(self) -> str:
@@ -57,8 +62,10 @@ def user_library_dir() -> Path:
     return platformdirs.user_data_path("aiwg") / "library"
 
 
-def default_layers(root: Path, config: Config, scope: str = "project") -> list[Layer]:
-    """The layers to load, lowest first: built-in, user, then each existing configured path.
+def default_layers(root: Path, config: Config, scope: str = "project",
+                   sources: Sequence[Layer] = ()) -> list[Layer]:
+    """The layers to load, lowest first: built-in, the shared `sources`, user, then each
+    existing configured path.
 
     `root` is where relative library paths start: the project in project scope, the user
     config folder in user scope. A project reads the user library only when its config says
@@ -69,6 +76,7 @@ def default_layers(root: Path, config: Config, scope: str = "project") -> list[L
         builtin = _builtin_dir()
         if builtin is not None:
             layers.append(Layer("builtin", builtin))
+    layers.extend(sources)
     if config.user_library:
         user = user_library_dir()
         if user.is_dir():
@@ -181,13 +189,49 @@ def load_library(layers: Sequence[Layer], platform_keys: Collection[str] = ()) -
     shadowed: dict[str, list[Item]] = {}
     problems: list[Problem] = []
     unloaded: set[str] = set()
+    by_name = {layer.name: layer for layer in layers}
     for layer in layers:
         for item in _load_layer(layer, keys, problems, unloaded):
-            if item.id in winners:
-                shadowed.setdefault(item.id, []).append(winners[item.id])
+            if layer.take is not None and not layer.take(item):
+                continue
+            current = winners.get(item.id)
+            if current is not None and not _replaces(layer, by_name.get(current.layer)):
+                # The earlier source keeps it; the item is still known (a lock hashes it).
+                problem = _source_conflict(item, current, layer, by_name.get(current.layer))
+                if problem is not None:
+                    problems.append(problem)
+                shadowed.setdefault(item.id, []).append(item)
+                continue
+            if current is not None:
+                shadowed.setdefault(item.id, []).append(current)
             winners[item.id] = item
     items = {item_id: winners[item_id] for item_id in sorted(winners)}
     return Library(items, tuple(layers), shadowed, problems, frozenset(unloaded))
+
+
+def _is_source(layer: Layer | None) -> bool:
+    return layer is not None and layer.kind == "source"
+
+
+def _replaces(layer: Layer, current: Layer | None) -> bool:
+    """Whether an item of `layer` replaces one of `current`: a later layer does, except that
+    of two sources only the one whose `overrides` names the other wins."""
+    if not (_is_source(layer) and _is_source(current)) or current is None:
+        return True
+    return current.name in layer.overrides
+
+
+def _source_conflict(item: Item, current: Item, layer: Layer,
+                     current_layer: Layer | None) -> Problem | None:
+    """None when `current_layer` overrides `layer` by config; else the conflict, naming both."""
+    if current_layer is not None and layer.name in current_layer.overrides:
+        return None
+    mine, theirs = layer.name.partition(":")[2], current.layer.partition(":")[2]
+    return Problem.at(item.source, f"{item.id} is also defined by source {theirs!r} "
+                      f"({current.source}); two sources may not define one item: set "
+                      f"`overrides = [\"{theirs}\"]` on source {mine!r} to let it win (or "
+                      f"`overrides = [\"{mine}\"]` on {theirs!r}), or exclude it from one "
+                      "of them", field="name")
 
 
 def _load_layer(layer: Layer, keys: frozenset[str], problems: list[Problem],

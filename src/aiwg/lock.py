@@ -1,4 +1,5 @@
-"""One run at a time per scope: an exclusive lock on `<state>/lock`, held for plan and apply."""
+"""One run at a time per scope: an exclusive lock on `<state>/lock`, held for plan and apply;
+the same lock keeps two runs from fetching into one source cache at once."""
 
 from __future__ import annotations
 
@@ -23,9 +24,16 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 def locked(state: StateDir, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
     """Serialise runs on one scope: a second run waits for the first, then sees its result."""
     state.path.mkdir(parents=True, exist_ok=True)
-    fd = _open_lock(state.lock_file)
+    with locked_file(state.lock_file, timeout):
+        yield
+
+
+@contextlib.contextmanager
+def locked_file(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (created if need be; its folder must exist)."""
+    fd = _open_lock(path)
     try:
-        _acquire(fd, timeout, state.lock_file)
+        _acquire(fd, timeout, path)
         yield
     finally:
         os.close(fd)  # closing releases the lock

@@ -35,7 +35,8 @@ STATUS_WORDS = {
 
 
 def warn_untrusted(warnings: Iterable[str]) -> None:
-    """Manifest entries outside every root computed now: said once each, never acted on."""
+    """Manifest entries outside every root computed now (said once each, never acted on), and
+    shared sources deployed without the lock pinning them."""
     from aiwg import console
 
     for text in warnings:

@@ -101,6 +101,10 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
                          "platforms": planned.platforms,
                          "losses": [loss.__dict__ for loss in planned.rendered.losses],
                          "left_out": left_out(verdicts)})
+        if context.sources is not None:
+            from aiwg.sources.review import sources_json
+
+            document["sources"] = sources_json(context.sources, context.library)
         console.print_json(document)
         return exit_code
     for action in report.notable_actions(plan):

@@ -66,6 +66,9 @@ def run_list(context: Context, *, kind: str | None = None, tag: str | None = Non
     except InputError as error:  # a broken selection still lists; the line says what is wrong
         console.warn(f"aiwg: {error}")
         verdicts = {}
+    from aiwg.report import warn_untrusted
+
+    warn_untrusted(context.source_warnings)
     items = [i for i in library.items.values()
              if (wanted is None or i.kind == wanted) and (tag is None or tag in i.tags)]
     if as_json:
