@@ -219,3 +219,60 @@ def test_a_run_that_writes_removes_the_fingerprint_first(tmp_path: Path) -> None
     # Not everything is in sync now (a kept edit or a conflict): no fingerprint vouches for it.
     assert not fingerprint.file_for(project / ".aiwg").exists()
     assert aiwg(project, "diff", "--check").exit_code == 1
+
+
+def linked_library(tmp_path: Path) -> tuple[Path, Path]:
+    """A library whose rule, rule folder and a dangling rule are links to files outside it (the
+    library reads through links, so what they point to is an input)."""
+    project = make_project(tmp_path, CONFIG)
+    write_item(project, "rules/alpha.md", rule_text("alpha"))
+    outside = tmp_path / "shared"
+    (outside / "ship").mkdir(parents=True)
+    (outside / "beta.md").write_text(rule_text("beta"))
+    (outside / "ship" / "SKILL.md").write_text("---\nname: ship\ndescription: Ship it.\n---\n"
+                                             "Ship.\n")
+    library = project / ".aiwg/library"
+    (library / "rules" / "beta.md").symlink_to(outside / "beta.md")
+    (library / "rules" / "delta.md").symlink_to(outside / "delta.md")  # dangling until created
+    (library / "skills").mkdir()
+    (library / "skills" / "ship").symlink_to(outside / "ship", target_is_directory=True)
+    assert aiwg(project, "deploy", "-p", "cursor").exit_code in (0, 1)
+    assert aiwg(project, "sync").exit_code == 0
+    assert aiwg(project, "sync").exit_code == 0
+    assert fingerprint.file_for(project / ".aiwg").is_file()
+    return project, outside
+
+
+LINKED_CHANGES = {
+    "target of a linked rule edited (same size, mtime restored)":
+        lambda o: same_size_edit(o / "beta.md"),
+    "file added to a linked skill folder": lambda o: (o / "ship" / "notes.md").write_text(
+        "Notes.\n"),
+    "SKILL.md in a linked skill folder edited (same size, mtime restored)":
+        lambda o: same_size_edit(o / "ship" / "SKILL.md"),
+    "target of a dangling link created": lambda o: (o / "delta.md").write_text(
+        rule_text("delta")),
+}
+
+
+@pytest.mark.parametrize("change", sorted(LINKED_CHANGES))
+def test_a_change_behind_a_link_in_the_library_takes_the_full_path(tmp_path: Path,
+                                                                   change: str) -> None:
+    # Found by attack: the walk recorded each link's own stat only, so editing a rule linked in
+    # from a shared folder left `sync` and `diff --check` answering "unchanged".
+    project, outside = linked_library(tmp_path)
+    file = fingerprint.file_for(project / ".aiwg")
+    assert fingerprint.matches(file, key_for(project)) is not None
+    LINKED_CHANGES[change](outside)
+    assert fingerprint.matches(file, key_for(project)) is None
+    assert aiwg(project, "diff", "--check").exit_code == 1
+
+
+def test_a_link_back_up_the_library_is_walked_once(tmp_path: Path) -> None:
+    project = make_project(tmp_path, CONFIG)
+    write_item(project, "rules/alpha.md", rule_text("alpha"))
+    library = project / ".aiwg/library"
+    (library / "rules" / "loop").symlink_to(library, target_is_directory=True)
+    entries = fingerprint.snapshot([library], [], 0)  # returns: the loop is not followed twice
+    paths = [entry[0] for entry in entries]
+    assert str(library / "rules" / "loop") in paths and len(paths) < 20, paths

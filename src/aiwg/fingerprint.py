@@ -76,9 +76,13 @@ def _stamp(info: os.stat_result) -> list[int]:
             info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
-def _walk(root: Path) -> Iterator[tuple[str, os.stat_result]]:
-    """Every entry under `root` (not following links), folders included, in a stable order."""
+def _walk(root: Path) -> Iterator[tuple[str, os.stat_result | None]]:
+    """Every entry under `root`, folders included, in a stable order. A link is recorded as
+    itself and, since the library reads through links, also as what it points to (a file by its
+    own stat, absent ones as absent, a folder walked whole): editing the target of a rule linked
+    in from outside the library changes nothing about the link itself."""
     pending = [str(root)]
+    walked = {os.path.realpath(root)}
     while pending:
         folder = pending.pop()
         try:
@@ -92,6 +96,14 @@ def _walk(root: Path) -> Iterator[tuple[str, os.stat_result]]:
             yield entry.path, info
             if stat.S_ISDIR(info.st_mode):
                 pending.append(entry.path)
+            elif stat.S_ISLNK(info.st_mode):
+                target = os.path.realpath(entry.path)
+                target_info = _lstat(target)
+                yield target, target_info
+                if (target_info is not None and stat.S_ISDIR(target_info.st_mode)
+                        and target not in walked):
+                    walked.add(target)  # a link back up the tree is walked once
+                    pending.append(target)
 
 
 def _digest(path: str) -> str | None:
