@@ -1,79 +1,61 @@
 """Real assistant CLIs read what aiwg wrote. Every test deploys the same small library (one
-always-on rule, one agent, one command, one skill, one MCP server) and asks the client, offline,
-to list what it loaded; each item of every kind the client can list must be there. A test is
-skipped when its CLI is not installed (`.ci/run` installs pinned versions from npm when it can;
-put them on PATH or in AIWG_CLIENTS_BIN)."""
+always-on rule, one agent, one command, one skill, one MCP server, one session-start hook; see
+tests/real_clients.py) and asks the client, offline and without a login, what it loaded: for
+every kind the client's adapter deploys, each item must be there. Kinds a client shows only to
+its model are read from the first request it sends to a local stand-in endpoint; hooks are
+proven by the file the probe hook leaves behind. A test is skipped when its CLI is not
+installed (`.ci/run` installs pinned versions from npm when it can; put them on PATH or in
+AIWG_CLIENTS_BIN)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import aiwg, make_project, mirror_to_user_scope, write_item, write_user_config
+from real_clients import (
+    AGENT,
+    AGENT_TEXT,
+    COMMAND,
+    COMMAND_EXPANDED,
+    COMMAND_TEXT,
+    HOOK_MARKER,
+    RULE,
+    RULE_TEXT,
+    SERVER,
+    SKILL,
+    SKILL_TEXT,
+    client,
+    deployed,
+    home,
+    model_endpoint,
+    needs,
+    run,
+    write_json,
+)
 
-SERVER = "aiwg-probe"
-RULE, AGENT, COMMAND, SKILL = "probe-rule", "probe-agent", "probe-command", "probe-skill"
-CONFIG = "[library]\nbuiltin = false\nuser = false\n[select]\ntags = []\n"
-
-
-def client(name: str) -> str | None:
-    folder = os.environ.get("AIWG_CLIENTS_BIN")
-    if folder and (Path(folder) / name).exists():
-        return str(Path(folder) / name)
-    return shutil.which(name)
-
-
-def needs(name: str) -> pytest.MarkDecorator:
-    return pytest.mark.skipif(client(name) is None, reason=f"{name} CLI not installed")
-
-
-def probe_library(project: Path) -> None:
-    write_item(project, f"rules/{RULE}.md",
-               f"---\nname: {RULE}\ndescription: Probe rule.\n---\nAlways write small commits.\n")
-    write_item(project, f"agents/{AGENT}.md",
-               f"---\nname: {AGENT}\ndescription: Probe agent; use to review.\n---\nReview.\n")
-    write_item(project, f"commands/{COMMAND}.md",
-               f"---\nname: {COMMAND}\ndescription: Probe command.\n---\nSummarize $ARGUMENTS.\n")
-    write_item(project, f"skills/{SKILL}/SKILL.md",
-               f"---\nname: {SKILL}\ndescription: Probe skill; use when probing.\n---\nProbe.\n")
-    # A command that does not exist: the client lists the server without starting anything real.
-    write_item(project, f"mcp/{SERVER}.yaml",
-               f"name: {SERVER}\ndescription: Probe.\ncommand: aiwg-no-such-server\n"
-               "env:\n  PROBE_TOKEN: ${PROBE_TOKEN}\n")
+SCOPES = pytest.mark.parametrize("scope", ["project", "user"])
 
 
-def deployed(tmp_path: Path, platform: str, scope: str = "project") -> Path:
-    project = make_project(tmp_path, CONFIG)
-    # A real repository: some clients find the workspace by its git root.
-    shutil.rmtree(project / ".git")
-    subprocess.run(["git", "init", "-q", str(project)], check=True)
-    probe_library(project)
-    if scope == "user":  # a user-scope run reads only the user's own config and library
-        mirror_to_user_scope(project)
-        write_user_config(CONFIG.replace("user = false\n", ""))
-    result = aiwg(project, "deploy", "-p", platform, "--scope", scope)
-    assert result.exit_code == 0, result.stderr
-    return project
-
-
-def run(command: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> str:
-    env = {**os.environ, "NO_COLOR": "1", **(extra_env or {})}
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=180,
-                          check=False, stdin=subprocess.DEVNULL)
-    return done.stdout + done.stderr
+def merged_json(path: Path, patch: dict[str, object]) -> None:
+    """Add the test's own settings to a JSON file aiwg may have written (user scope)."""
+    document = json.loads(path.read_text()) if path.is_file() else {}
+    document.update(patch)
+    write_json(path, document)
 
 
 @needs("claude")
-def test_claude_code_lists_the_rule_agent_command_skill_and_server(tmp_path: Path) -> None:
-    project = deployed(tmp_path, "claude-code")
+@SCOPES
+def test_claude_code_lists_every_kind(tmp_path: Path, scope: str) -> None:
+    """`claude -p /context` lists memory files, custom agents and skills (commands among them)
+    without a login; `claude mcp list` the servers; the session-start hook runs on startup."""
+    project = deployed(tmp_path, "claude-code", scope)
     context = run([str(client("claude")), "-p", "/context"], project)
-    assert f".claude/rules/{RULE}.md" in context
-    assert AGENT in context and SKILL in context
-    assert COMMAND in context  # commands are listed with the skills
+    assert f"/rules/{RULE}.md" in context, context
+    assert f"| {AGENT} |" in context
+    assert f"| {SKILL} |" in context and f"| {COMMAND} |" in context
+    assert (project / HOOK_MARKER).exists()
     servers = run([str(client("claude")), "mcp", "list"], project)
     assert SERVER in servers and "aiwg-no-such-server" in servers
 
@@ -88,65 +70,178 @@ def test_claude_code_reads_agents_md_when_there_is_no_claude_md(tmp_path: Path) 
 
 
 @needs("copilot")
-def test_copilot_cli_lists_the_instructions_skills_and_workspace_server(tmp_path: Path) -> None:
-    project = deployed(tmp_path, "copilot-cli")
+@SCOPES
+def test_copilot_cli_lists_every_kind(tmp_path: Path, scope: str) -> None:
+    """`instruction list`, `skill list` (commands are written as skills) and `mcp list` answer
+    offline; agents are not listed by any subcommand, so they are read from the request a
+    bring-your-own-model run (COPILOT_OFFLINE, COPILOT_PROVIDER_BASE_URL) sends; the hook runs
+    at session start."""
+    project = deployed(tmp_path, "copilot-cli", scope)
     copilot = str(client("copilot"))
     # The CLI loads workspace MCP servers only from a folder the user trusted.
-    config = Path(os.environ["HOME"]) / ".copilot" / "config.json"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(json.dumps({"trusted_folders": [str(project)]}))
+    write_json(home() / ".copilot" / "config.json", {"trusted_folders": [str(project)]})
     assert RULE in run([copilot, "instruction", "list"], project)
     skills = run([copilot, "skill", "list"], project)
-    assert SKILL in skills and COMMAND in skills  # commands are written as skills
-    assert SERVER in run([copilot, "mcp", "list"], project)
-
-
-@needs("copilot")
-def test_copilot_cli_lists_the_user_server_keyed_mcp_servers(tmp_path: Path) -> None:
-    project = deployed(tmp_path, "copilot-cli", "user")
-    listed = json.loads(run([str(client("copilot")), "mcp", "list", "--json"], project))
+    assert SKILL in skills and COMMAND in skills
+    listed = json.loads(run([copilot, "mcp", "list", "--json"], project))
     assert listed["mcpServers"][SERVER]["command"] == "aiwg-no-such-server"
+    with model_endpoint() as endpoint:
+        run([copilot, "-p", "hi"], project, {
+            "COPILOT_OFFLINE": "true", "COPILOT_PROVIDER_BASE_URL": f"{endpoint.url}/v1",
+            "COPILOT_PROVIDER_API_KEY": "probe", "COPILOT_PROVIDER_MODEL_ID": "gpt-4o",
+            "COPILOT_MODEL": "gpt-4o"})
+    sent = endpoint.sent()
+    assert RULE_TEXT in sent and AGENT_TEXT in sent
+    assert SKILL_TEXT in sent and COMMAND_TEXT in sent
+    assert (project / HOOK_MARKER).exists()
 
 
 @needs("auggie")
-def test_auggie_lists_the_server(tmp_path: Path) -> None:
-    project = deployed(tmp_path, "augment")
-    output = run([str(client("auggie")), "mcp", "list", "--json"], project)
+@SCOPES
+def test_auggie_lists_its_commands_skills_rules_and_server(tmp_path: Path, scope: str) -> None:
+    """`auggie command --help` lists custom commands and skills, `mcp list --json` the servers;
+    rules and skills are read from the /chat-stream request sent to a stand-in tenant
+    (AUGMENT_SESSION_AUTH). Agents and hooks cannot be shown offline: without the tenant's
+    feature flags (its /get-models answer) Auggie 0.36.0 offers no sub-agent tool and runs no
+    session-start hook, for its own agents or anyone's."""
+    project = deployed(tmp_path, "augment", scope)
+    auggie = str(client("auggie"))
+    commands = run([auggie, "command", "--help"], project)
+    assert f"{COMMAND} [args...]" in commands and f"{SKILL} [args...]" in commands
+    output = run([auggie, "mcp", "list", "--json"], project)
     # Warnings about the (offline) account come before and after the document.
     servers, _ = json.JSONDecoder().raw_decode(output[output.index("{"):])
     assert SERVER in {server["name"] for server in servers["servers"]}
+    with model_endpoint() as endpoint:
+        session = {"accessToken": "probe", "tenantURL": f"{endpoint.url}/", "scopes": ["email"]}
+        run([auggie, "-p", "hi"], project, {"AUGMENT_SESSION_AUTH": json.dumps(session)})
+    sent = endpoint.sent()
+    assert RULE_TEXT in sent and SKILL_TEXT in sent
 
 
 @needs("droid")
-def test_factory_droid_lists_the_server(tmp_path: Path) -> None:
-    project = deployed(tmp_path, "factory-droid")
-    assert SERVER in run([str(client("droid")), "mcp", "list"], project)
+@SCOPES
+def test_factory_droid_lists_every_kind(tmp_path: Path, scope: str) -> None:
+    """`droid mcp list` lists the servers; rules, droids and skills are read from the request a
+    custom model (customModels in ~/.factory/settings.json) sends, the command from the prompt
+    it expands to, and the session-start hook leaves its file."""
+    project = deployed(tmp_path, "factory-droid", scope)
+    droid = str(client("droid"))
+    assert SERVER in run([droid, "mcp", "list"], project)
+    with model_endpoint() as endpoint:
+        write_json(home() / ".factory" / "settings.json", {"customModels": [{
+            "model": "probe-model", "displayName": "Probe", "baseUrl": f"{endpoint.url}/v1",
+            "apiKey": "probe", "provider": "generic-chat-completion-api",
+            "maxOutputTokens": 1000}]})
+        run([droid, "exec", "-m", "custom:probe-model", f"/{COMMAND} xyzzy"], project)
+    sent = endpoint.sent()
+    assert RULE_TEXT in sent and AGENT_TEXT in sent and SKILL_TEXT in sent
+    assert COMMAND_EXPANDED in sent
+    assert (project / HOOK_MARKER).exists()
 
 
 @needs("codex")
-def test_codex_lists_the_server_from_codex_home(tmp_path: Path) -> None:
-    project = deployed(tmp_path, "codex", "user")
-    codex_home = Path(os.environ["HOME"]) / ".codex"
-    output = run([str(client("codex")), "mcp", "list"], project, {"CODEX_HOME": str(codex_home)})
-    assert SERVER in output and "aiwg-no-such-server" in output
+@SCOPES
+def test_codex_lists_every_kind(tmp_path: Path, scope: str) -> None:
+    """`codex mcp list` lists the servers; AGENTS.md, the agent roles and the skills (commands
+    are written as skills) are read from the request `codex exec` sends to a custom model
+    provider. Codex runs a hook only after the user reviewed it, so the run passes
+    --dangerously-bypass-hook-trust, as a person's review would."""
+    project = deployed(tmp_path, "codex", scope)
+    codex_home = home() / ".codex"
+    env = {"CODEX_HOME": str(codex_home)}
+    with model_endpoint() as endpoint:
+        # Appended after any tables aiwg wrote (user scope), so both stay valid TOML.
+        config = codex_home / "config.toml"
+        config.parent.mkdir(parents=True, exist_ok=True)
+        written = config.read_text() if config.is_file() else ""
+        config.write_text(
+            f'model = "gpt-5"\nmodel_provider = "probe"\n{written}\n'
+            f'[model_providers.probe]\nname = "probe"\nbase_url = "{endpoint.url}/v1"\n'
+            'wire_api = "responses"\nrequest_max_retries = 0\nstream_max_retries = 0\n'
+            f'[projects."{project}"]\ntrust_level = "trusted"\n')
+        output = run([str(client("codex")), "mcp", "list"], project, env)
+        assert SERVER in output and "aiwg-no-such-server" in output
+        run([str(client("codex")), "exec", "--dangerously-bypass-hook-trust", "hi"], project, env)
+    sent = endpoint.sent()
+    assert RULE_TEXT in sent and AGENT_TEXT in sent
+    assert SKILL_TEXT in sent and COMMAND_TEXT in sent
+    assert (project / HOOK_MARKER).exists()
 
 
 @needs("gemini")
-def test_gemini_lists_the_project_server(tmp_path: Path) -> None:
-    project = deployed(tmp_path, "gemini-cli")
-    output = run([str(client("gemini")), "mcp", "list"], project)
+@SCOPES
+def test_gemini_lists_every_kind(tmp_path: Path, scope: str) -> None:
+    """`gemini mcp list` lists the servers; GEMINI.md, the agents and the skills are read from
+    the request sent to GOOGLE_GEMINI_BASE_URL, the command from the prompt it expands to, and
+    the hook leaves its file. Gemini loads a project agent only once the user acknowledged that
+    exact file (~/.gemini/acknowledgments/agents.json), so the test acknowledges it as a person
+    would in the interactive prompt."""
+    project = deployed(tmp_path, "gemini-cli", scope)
+    gemini = str(client("gemini"))
+    output = run([gemini, "mcp", "list"], project)
     assert SERVER in output and "aiwg-no-such-server" in output
+    gemini_home = home() / ".gemini"
+    merged_json(gemini_home / "settings.json", {"security": {"auth": {"selectedType": "gemini-api-key"}}})
+    if scope == "project":
+        agent = (project / ".gemini" / "agents" / f"{AGENT}.md").read_bytes()
+        write_json(gemini_home / "acknowledgments" / "agents.json",
+                   {str(project): {AGENT: hashlib.sha256(agent).hexdigest()}})
+    with model_endpoint() as endpoint:
+        run([gemini, "-p", f"/{COMMAND} xyzzy"], project, {
+            "GEMINI_CLI_TRUST_WORKSPACE": "true", "GEMINI_API_KEY": "probe",
+            "GOOGLE_GEMINI_BASE_URL": endpoint.url})
+    sent = endpoint.sent()
+    assert RULE_TEXT in sent and AGENT_TEXT in sent and SKILL_TEXT in sent
+    assert COMMAND_EXPANDED in sent
+    assert (project / HOOK_MARKER).exists()
 
 
 @needs("opencode")
-def test_opencode_lists_the_project_server(tmp_path: Path) -> None:
-    project = deployed(tmp_path, "opencode")
-    output = run([str(client("opencode")), "mcp", "list"], project)
-    assert SERVER in output
+@SCOPES
+def test_opencode_lists_every_kind(tmp_path: Path, scope: str) -> None:
+    """`opencode debug config` shows the agents, commands and servers it resolved, `debug skill`
+    the skills; AGENTS.md is read from the request `opencode run` sends to a stand-in OpenAI
+    endpoint (OPENCODE_CONFIG_CONTENT). The adapter deploys no hooks (OpenCode's are plugins)."""
+    project = deployed(tmp_path, "opencode", scope)
+    opencode = str(client("opencode"))
+    config = json.loads(run([opencode, "debug", "config"], project))
+    assert config["agent"][AGENT]["description"] == AGENT_TEXT
+    assert config["command"][COMMAND]["description"] == COMMAND_TEXT
+    assert config["mcp"][SERVER]["command"] == ["aiwg-no-such-server"]
+    skills = json.loads(run([opencode, "debug", "skill"], project))
+    assert SKILL in {skill["name"] for skill in skills}
+    assert f"{AGENT} (subagent)" in run([opencode, "agent", "list"], project)
+    with model_endpoint() as endpoint:
+        # The title agent's request would race the session's and end the run first.
+        provider = {"model": "openai/gpt-4o", "agent": {"title": {"disable": True}},
+                    "provider": {"openai": {"options": {
+            "baseURL": f"{endpoint.url}/v1", "apiKey": "probe"}}}}
+        run([opencode, "run", "hi"], project, {"OPENCODE_CONFIG_CONTENT": json.dumps(provider)})
+    sent = endpoint.sent()
+    assert RULE_TEXT in sent and SKILL_TEXT in sent
 
 
 @needs("qwen")
-def test_qwen_lists_the_project_server(tmp_path: Path) -> None:
-    project = deployed(tmp_path, "qwen-code")
-    output = run([str(client("qwen")), "mcp", "list"], project)
+@SCOPES
+def test_qwen_lists_every_kind(tmp_path: Path, scope: str) -> None:
+    """`qwen -o json` opens with an init message naming the agents, slash commands (commands
+    and skills) and MCP servers it loaded; the rule and the agent are read from the request
+    sent to a stand-in OpenAI endpoint, `/hooks` lists the hook, and the hook leaves its file."""
+    project = deployed(tmp_path, "qwen-code", scope)
+    qwen = str(client("qwen"))
+    output = run([qwen, "mcp", "list"], project)
     assert SERVER in output and "aiwg-no-such-server" in output
+    with model_endpoint() as endpoint:
+        model = ["--auth-type", "openai", "--openai-base-url", f"{endpoint.url}/v1"]
+        env = {"OPENAI_API_KEY": "probe"}
+        assert f"touch {HOOK_MARKER}" in run([qwen, *model, "/hooks"], project, env)
+        output = run([qwen, *model, "-o", "json", "hi"], project, env)
+    init = next(message for message in json.loads(output[output.index("[{"):].splitlines()[0])
+                if message.get("subtype") == "init")
+    assert AGENT in init["agents"]
+    assert {COMMAND, SKILL} <= set(init["slash_commands"])
+    assert SERVER in {server["name"] for server in init["mcp_servers"]}
+    sent = endpoint.sent()
+    assert RULE_TEXT in sent and AGENT_TEXT in sent and SKILL_TEXT in sent
+    assert (project / HOOK_MARKER).exists()
