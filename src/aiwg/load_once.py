@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from aiwg.adapter_specs import glob_regex
 from aiwg.adapters import Adapter, ReadSpec
 from aiwg.items import KINDS
 from aiwg.outputs import Duplicate, Loss, Output
@@ -83,10 +84,12 @@ def readers(adapters: Sequence[Adapter], outputs: Iterable[Output], scope: str, 
     found: dict[str, set[str]] = defaultdict(set)
     for adapter in adapters:
         filled = values.get(adapter.id, {})
-        reads = [read for kind in KINDS for read in adapter.reads(kind, scope)
-                 if _skipped_by(read, filled, exists) is None]
+        # Each read's glob filled and compiled once per platform, not once per output.
+        patterns = [glob_regex(read.pattern(filled)) for kind in KINDS
+                    for read in adapter.reads(kind, scope)
+                    if _skipped_by(read, filled, exists) is None]
         for output in outputs:
-            if any(read.matches(output.path, filled) for read in reads):
+            if any(pattern.fullmatch(output.path) for pattern in patterns):
                 found[output.identity].add(adapter.id)
     return found
 

@@ -52,12 +52,12 @@ def test_frontmatter_text_equals_safe_dump(fields: dict[str, Any]) -> None:
 def test_an_ordinary_frontmatter_is_written_without_safe_dump() -> None:
     fields = {"name": "agent-0001", "description": "Synthetic agent 1.", "tools": ["Read", "Grep"],
               "model": "inherit", "alwaysApply": False, "version": 3, "globs": "src/**/*.py",
-              "empty": []}
+              "empty": [], "argument-hint": "[target]", "on": "yes", "quoted": "it's", "blank": ""}
     text = markdown._flat_frontmatter(fields)
     assert text == reference(fields)
     assert render_markdown(fields, "\nBody\n\n") == f"---\n{text}---\n\nBody\n"
 
 
-def test_scalars_that_need_quotes_or_folding_go_to_safe_dump() -> None:
-    for value in ("yes", "1.0", "", "a: b", "x\ny", "word " * 250, 1.5):
+def test_scalars_that_need_double_quotes_or_folding_go_to_safe_dump() -> None:
+    for value in ("x\ny", "\x07", "a\u2028b", "word " * 250, 1.5):
         assert markdown._flat_frontmatter({"description": value}) is None

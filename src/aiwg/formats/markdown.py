@@ -22,9 +22,9 @@ def frontmatter_text(fields: Mapping[str, Any]) -> str:
 
     A deploy writes thousands of frontmatters of a few flat fields; PyYAML's pure-Python
     representer, serializer and emitter took most of rendering. The common shape (string keys;
-    values that are strings, numbers, booleans, nulls or flat lists of those, each written
-    plain by PyYAML) is written here directly, using PyYAML's own scalar analysis and resolver
-    to decide plainness; anything else is left to safe_dump itself.
+    values that are one-line strings, integers, booleans, nulls or flat lists of those) is
+    written here directly, using PyYAML's own scalar analysis and resolver to choose plain or
+    single-quoted style as its emitter does; anything else is left to safe_dump itself.
     """
     text = _flat_frontmatter(fields)
     if text is not None:
@@ -42,18 +42,21 @@ def render_markdown(fields: Mapping[str, Any], body: str) -> str:
 
 
 def _flat_frontmatter(fields: Mapping[str, Any]) -> str | None:
-    """The YAML of a flat mapping whose every scalar PyYAML writes plain, else None."""
+    """The YAML of a flat mapping of one-line scalars, else None."""
     if not fields:
         return None
     lines: list[str] = []
     for key, value in fields.items():
-        if type(key) is not str or not _plain(key, simple_key=True):
+        if type(key) is not str:
+            return None
+        shown = _written(key, simple_key=True)
+        if shown is None:
             return None
         if type(value) is list:
             if not value:
-                lines.append(f"{key}: []")
+                lines.append(f"{shown}: []")
                 continue
-            lines.append(f"{key}:")
+            lines.append(f"{shown}:")
             for element in value:
                 scalar = _scalar(element)
                 if scalar is None or len(scalar) > _LONGEST_LINE:
@@ -61,19 +64,19 @@ def _flat_frontmatter(fields: Mapping[str, Any]) -> str | None:
                 lines.append(f"- {scalar}")
             continue
         scalar = _scalar(value)
-        if scalar is None or len(key) + len(scalar) > _LONGEST_LINE:
+        if scalar is None or len(shown) + len(scalar) > _LONGEST_LINE:
             return None
-        lines.append(f"{key}: {scalar}")
+        lines.append(f"{shown}: {scalar}")
     lines.append("")
     return "\n".join(lines)
 
 
 def _scalar(value: object) -> str | None:
-    """How safe_dump writes a block-context scalar value when it writes it plain, else None."""
+    """How safe_dump writes a block-context scalar value, or None to leave it to safe_dump."""
     kind = type(value)
     if kind is str:
         assert isinstance(value, str)
-        return value if _plain(value, simple_key=False) else None
+        return _written(value, simple_key=False)
     if kind is bool:
         return "true" if value else "false"
     if kind is int:
@@ -88,14 +91,21 @@ _RESOLVER = yaml.SafeDumper(io.StringIO())
 
 
 @functools.lru_cache(maxsize=8192)
-def _plain(text: str, *, simple_key: bool) -> bool:
-    """PyYAML's choice (Emitter.choose_scalar_style, block context) is the plain style for
-    this string: it reads back as a string, and nothing in it needs quoting."""
-    if _RESOLVER.resolve(ScalarNode, text, (True, False)) != _STR_TAG:  # type: ignore[no-untyped-call]
-        return False
+def _written(text: str, *, simple_key: bool) -> str | None:
+    """The string as PyYAML writes it in block context (Emitter.choose_scalar_style): plain
+    when it reads back as a string and nothing in it needs quoting, else single-quoted when
+    that can hold it on one line; None for what only safe_dump itself should write (double
+    quotes, multi-line text, an empty key)."""
     analysis = _ANALYZER.analyze_scalar(text)
+    if analysis.multiline or (simple_key and analysis.empty):
+        return None
     # A simple key is shorter than 128 characters counting its tag as the emitter prepares it
     # (`!!str`, even though it is not written); a longer one is written as `? key`.
-    if simple_key and (analysis.empty or analysis.multiline or len(text) + len("!!str") >= 128):
-        return False
-    return bool(analysis.allow_block_plain) and not analysis.empty and not analysis.multiline
+    if simple_key and len(text) + len("!!str") >= 128:
+        return None
+    implicit = _RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG  # type: ignore[no-untyped-call]
+    if implicit and analysis.allow_block_plain and not analysis.empty:
+        return text
+    if analysis.allow_single_quoted:
+        return "'" + text.replace("'", "''") + "'"
+    return None
