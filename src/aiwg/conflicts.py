@@ -87,11 +87,15 @@ def _carries(base: Sequence[str], library: Sequence[str], disk: Sequence[str]) -
     return not any(line in kept and line not in added for line in removed)
 
 
+def conflicts_dir(state: StateDir) -> Path:
+    return state.local_dir / "conflicts"
+
+
 def side_file(state: StateDir, identity: str) -> Path:
     """Where the three-way view of one output's conflict is kept: local state, never committed."""
     safe = identity.lstrip("/").replace("#", ".").replace(":", "-")
     safe = re.sub(r'[\\"<>|?*\[\]]', "_", safe).replace("..", "_")
-    return state.local_dir / "conflicts" / f"{safe}.diff3"
+    return conflicts_dir(state) / f"{safe}.diff3"
 
 
 def write_side_file(state: StateDir, identity: str, view: bytes) -> Path:
@@ -136,9 +140,12 @@ def record_conflicts(plan: Plan) -> list[Path]:
     """After a run: the three-way view of each conflict in its side file; side files of outputs
     that are no longer in conflict removed. Returns the side files written."""
     written = []
+    # With no conflicts folder there is no side file to remove: one stat, not one per output.
+    any_side_files = conflicts_dir(plan.state).is_dir()
     for action in plan.actions:
         if action.kind != "conflict":
-            remove_side_file(plan.state, action.identity)
+            if any_side_files:
+                remove_side_file(plan.state, action.identity)
             continue
         view = three_way_view(plan.state, action)
         written.append(write_side_file(plan.state, action.identity, view))
