@@ -36,7 +36,7 @@ def quick(project: Path, *argv: str, env: dict[str, str] | None = None) -> int |
 @pytest.mark.parametrize("argv", [
     ["sync"], ["-q", "sync"], ["--quiet", "sync"], ["sync", "--scope", "project"],
     ["sync", "--scope=project"], ["diff"], ["diff", "--check"], ["diff", "--check", "--project", "."],
-    ["diff", "--project=.", "--check"],
+    ["diff", "--project=.", "--check"], ["diff", "--check", "--frozen"], ["sync", "--frozen"],
 ])
 def test_the_forms_it_answers(tmp_path: Path, argv: list[str]) -> None:
     project = deployed(tmp_path)

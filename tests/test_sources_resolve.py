@@ -246,3 +246,61 @@ def test_a_no_op_sync_with_a_pinned_source_writes_nothing(tmp_path: Path) -> Non
     again = aiwg(project, "sync", "--frozen")
     assert again.exit_code == 0 and again.stderr == ""
     assert mtimes(project) == before
+
+
+def test_the_entry_point_answers_frozen_only_while_the_lock_and_tree_are_as_recorded(
+        tmp_path: Path) -> None:
+    from aiwg import launch
+
+    repo = org_repo(tmp_path)
+    project = locked_project(tmp_path, repo)
+    assert aiwg(project, "deploy", "-p", "claude-code").exit_code == 0
+    assert aiwg(project, "sync").exit_code == 0
+    argv = ["diff", "--check", "--frozen"]
+    assert launch.quick_answer(argv, os.environ, project) == 0
+    lock = project / "aiwg.lock"
+    text = lock.read_text()
+    lock.unlink()
+    assert launch.quick_answer(argv, os.environ, project) is None
+    assert "no aiwg.lock" in aiwg(project, *argv).stderr
+    lock.write_text(text)
+    (cached,) = cache_dir().glob("git/*/trees/*/rules/go-style.md")
+    cached.chmod(0o600)
+    assert launch.quick_answer(argv, os.environ, project) is None
+
+
+def test_doctor_reports_each_source_and_a_stale_lock(tmp_path: Path) -> None:
+    repo = org_repo(tmp_path)
+    project = locked_project(tmp_path, repo)
+    found = aiwg(project, "doctor", "--json").json()
+    lines = [f["message"] for f in found["findings"] if f["check"] == "sources"]
+    assert lines == [f"org (git {repo.url} @ v1.0.0 path library): 2 items pinned at commit "
+                     f"{repo.commit_of('v1.0.0')[:12]}"]
+    config = project / "aiwg.toml"
+    config.write_text(config.read_text().replace("v1.0.0", "main"))
+    stale = aiwg(project, "doctor")
+    assert stale.exit_code == 1
+    assert "error: sources: aiwg.toml changed source 'org'" in stale.stdout
+    assert "fix: aiwg update org" in stale.stdout
+
+
+def test_update_ref_moves_one_source_to_a_new_tag_keeping_the_configs_bytes(
+        tmp_path: Path) -> None:
+    repo = org_repo(tmp_path)
+    project = make_project(tmp_path, source_config(repo).replace(
+        "ref = 'v1.0.0'", "ref = 'v1.0.0'   # the org's release"))
+    assert aiwg(project, "update").exit_code == 0
+    repo.rule("secrets", tags="[security]")
+    repo.commit()
+    commit = repo.tag("v1.1.0")
+    before = (project / "aiwg.toml").read_text()
+    moved = aiwg(project, "update", "org", "--ref", "v1.1.0")
+    assert moved.exit_code == 0, moved.stderr
+    assert "1 added" in moved.stdout
+    after = (project / "aiwg.toml").read_text()
+    assert after == before.replace("ref = 'v1.0.0'   #", 'ref = "v1.1.0"   #')
+    assert f'commit = "{commit}"' in (project / "aiwg.lock").read_text()
+    assert aiwg(project, "deploy", "-p", "claude-code", "--frozen").exit_code == 0
+    refused = aiwg(project, "update", "org", "--ref", "--upload-pack=x")
+    assert refused.exit_code == 2 and (project / "aiwg.toml").read_text() == after
+    assert aiwg(project, "update", "--ref", "v1.1.0").exit_code == 2  # which source?

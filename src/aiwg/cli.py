@@ -445,18 +445,24 @@ def add(source: Annotated[str, typer.Argument(
 
 @app.command()
 @_one_line_errors
-def update(names: SourceNamesArgument = None, dry_run: DryRunOption = False,
-           as_json: JsonOption = False, project: ProjectOption = None) -> int:
+def update(names: SourceNamesArgument = None,
+           ref: Annotated[str | None, typer.Option(
+               "--ref", help="Set this git source's ref in aiwg.toml first (a new tag).",
+               metavar="REF")] = None,
+           dry_run: DryRunOption = False, as_json: JsonOption = False,
+           project: ProjectOption = None) -> int:
     """Resolve sources anew and pin what they give now in aiwg.lock; lists hooks and MCP servers.
 
     \b
     Examples:
       aiwg update              every source: a branch's newest commit, a changed ref
+      aiwg update acme --ref v1.5.0   move one source to a new tag (aiwg.toml and aiwg.lock)
       aiwg update acme --json  one source, as data (what changed, what it runs)
     """
     from aiwg.commands import update as command
 
-    return command.run(_context(project), names or [], dry_run=dry_run, as_json=as_json)
+    return command.run(_context(project), names or [], ref=ref, dry_run=dry_run,
+                       as_json=as_json)
 
 
 @app.command()

@@ -54,10 +54,14 @@ class Context:
 
     @cached_property
     def config(self) -> Config:
-        names = {name.lower(): a.id for a in self.registry.adapters for name in a.names}
         if self.scope == "user":
-            return load_user_config(names)
-        return load_config(self.project_root, names)
+            return load_user_config(self.platform_names)
+        return load_config(self.project_root, self.platform_names)
+
+    @property
+    def platform_names(self) -> dict[str, str]:
+        """Every platform id and alias, lower case, to the id it means (for config checks)."""
+        return {name.lower(): a.id for a in self.registry.adapters for name in a.names}
 
     @property
     def config_root(self) -> Path:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 # Global flags this path understands, and each command's own flags that keep it a no-op question.
 _GLOBAL = {"-q": "quiet", "--quiet": "quiet"}
-_COMMAND_FLAGS = {"sync": frozenset(), "diff": frozenset({"--check"})}
+# --frozen may be answered too: a fingerprint is only recorded by a run in which aiwg.lock pinned
+# every shared source, and it watches aiwg.toml, aiwg.lock and each source's tree.
+_COMMAND_FLAGS = {"sync": frozenset({"--frozen"}), "diff": frozenset({"--check", "--frozen"})}
 NO_DIFFERENCES = "no differences: the files match the library"
 
 

@@ -52,8 +52,7 @@ def run(context: Context, source: str, *, name: str | None = None, ref: str | No
     fields = source_fields(context, source, name=name, ref=ref, path=path, package=package)
     file = config_file(context.project_root)
     text = with_source(file, fields)
-    names = {n.lower(): a.id for a in context.registry.adapters for n in a.names}
-    config = config_from_text(file.path, text, context.project_root, names)
+    config = config_from_text(file.path, text, context.project_root, context.platform_names)
     spec = config.sources[-1]
     locked = lock_source(spec, context.project_root, context.env, context.registry.keys())
     lock_file = lock_path(config.folder or context.project_root)

@@ -59,6 +59,31 @@ def check_config(doctor: Doctor) -> Iterator[Finding]:
                       "what the manifest records", "aiwg init")
 
 
+def check_sources(doctor: Doctor) -> Iterator[Finding]:
+    """Whether aiwg.lock pins every shared source as configured (read only: nothing is fetched)."""
+    config = doctor.context.config
+    if not config.sources:
+        return
+    from aiwg.sources.lockfile import LOCK_FILE, lock_path, read_lock
+    from aiwg.sources.resolve import stale_reason
+
+    lock = read_lock(lock_path(config.folder or doctor.context.config_root))
+    for spec in config.sources:
+        entry = lock.entries.get(spec.name) if lock else None
+        reason = stale_reason(spec, entry, lock)
+        if reason is not None or entry is None:
+            yield Finding("error", "sources", reason or spec.name, f"aiwg update {spec.name}")
+            continue
+        pin = (f"commit {entry.commit[:12]}" if entry.commit else
+               f"version {entry.version}" if entry.version else f"sha256 {entry.sha256[:12]}")
+        yield Finding("ok", "sources", f"{spec.describe()}: {len(entry.items)} items pinned at "
+                      f"{pin}")
+    names = {spec.name for spec in config.sources}
+    for name in sorted(set(lock.entries) - names if lock else ()):
+        yield Finding("warning", "sources", f"{LOCK_FILE} pins {name!r}, which aiwg.toml no "
+                      "longer lists", "aiwg update")
+
+
 def check_adapters(doctor: Doctor) -> Iterator[Finding]:
     registry = doctor.context.registry
     yield Finding("ok", "adapters", f"{len(registry.adapters)} platform adapters loaded")
@@ -157,8 +182,8 @@ def check_context(doctor: Doctor) -> Iterator[Finding]:
         yield Finding("ok", "context", "every always-loaded file fits; no item loads twice")
 
 
-CHECKS: tuple[Check, ...] = (check_config, check_adapters, check_library, check_plan,
-                             check_platforms, check_context)
+CHECKS: tuple[Check, ...] = (check_config, check_sources, check_adapters, check_library,
+                             check_plan, check_platforms, check_context)
 
 
 def findings(context: Context, scope: Scope) -> list[Finding]:

@@ -7,17 +7,34 @@ import difflib
 from collections.abc import Sequence
 
 from aiwg import console
+from aiwg.config import Config, config_from_text
 from aiwg.engine import Context
 from aiwg.errors import EXIT_OK, UsageError
+from aiwg.sources.config_edit import ConfigFile, config_file, with_ref, write_config
 from aiwg.sources.lockfile import LOCK_FILE, Lock, lock_path, read_lock, write_lock
 from aiwg.sources.resolve import lock_source
 
 
-def run(context: Context, names: Sequence[str], *, dry_run: bool = False,
-        as_json: bool = False) -> int:
+def _with_ref(context: Context, names: Sequence[str], ref: str) -> tuple[Config, tuple[ConfigFile, str]]:
+    """The config with one git source's `ref` changed (checked, not yet written)."""
+    specs = context.config.sources
+    index = next((i for i, spec in enumerate(specs) if [spec.name] == list(names)), None)
+    if index is None or specs[index].kind != "git":
+        raise UsageError("--ref needs exactly one git source's name: aiwg update NAME --ref REF")
+    file = config_file(context.project_root)
+    text = with_ref(file, index, ref)
+    config = config_from_text(file.path, text, context.project_root, context.platform_names)
+    return config, (file, text)
+
+
+def run(context: Context, names: Sequence[str], *, ref: str | None = None,
+        dry_run: bool = False, as_json: bool = False) -> int:
     from aiwg.commands.source_report import locked_json, print_locked
 
     config = context.config
+    edited: tuple[ConfigFile, str] | None = None
+    if ref is not None:
+        config, edited = _with_ref(context, names, ref)
     specs = {spec.name: spec for spec in config.sources}
     if not specs:
         raise UsageError("aiwg.toml lists no [[sources]]; add one with `aiwg add URL`")
@@ -33,7 +50,11 @@ def run(context: Context, names: Sequence[str], *, dry_run: bool = False,
                for spec in chosen]
     documents = [locked_json(r, lock.entries.get(r.spec.name)) for r in results]
     updated = lock.with_entries({r.spec.name: r.entry for r in results}, keep=set(specs))
-    written = False if dry_run else write_lock(lock_file, updated)
+    written = False
+    if not dry_run:
+        if edited is not None:
+            write_config(*edited)
+        written = write_lock(lock_file, updated) or edited is not None
     if as_json:
         console.print_json({"command": "update", "dry_run": dry_run, "lock": LOCK_FILE,
                             "written": written, "sources": documents})
