@@ -276,3 +276,22 @@ def test_a_link_back_up_the_library_is_walked_once(tmp_path: Path) -> None:
     entries = fingerprint.snapshot([library], [], 0)  # returns: the loop is not followed twice
     paths = [entry[0] for entry in entries]
     assert str(library / "rules" / "loop") in paths and len(paths) < 20, paths
+
+
+def test_a_no_op_without_a_fingerprint_records_one_and_writes_nothing_else(
+        tmp_path: Path) -> None:
+    """A library edit that changes no output (or an upgrade) leaves no fingerprint that holds;
+    the full-path no-op records one (its only writes: that and the parse cache, both aiwg's
+    local state), so the next no-op is fast again and writes nothing at all."""
+    project = deployed(tmp_path)
+    file = fingerprint.file_for(project / ".aiwg")
+    alpha = project / ".aiwg/library/rules/alpha.md"
+    alpha.write_text(alpha.read_text() + "\n")  # a trailing blank line renders the same
+    assert fingerprint.matches(file, key_for(project)) is None
+    local = (".aiwg/local/fingerprint.json", ".aiwg/local/parsed.json")  # aiwg's own caches
+    stamps = {p: s for p, s in mtimes(project).items() if p not in local}
+    assert aiwg(project, "sync").exit_code == 0
+    after = mtimes(project)
+    assert {p: s for p, s in after.items() if p not in local} == stamps
+    assert fingerprint.matches(file, key_for(project)) is not None
+    assert aiwg(project, "sync").exit_code == 0 and mtimes(project) == after

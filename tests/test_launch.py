@@ -122,7 +122,7 @@ def test_a_folder_on_the_way_to_an_output_swapped_for_a_link_is_not_vouched_for(
     assert quick(project, "sync") is None
 
 
-@pytest.mark.parametrize("variable", ["HOME", "CLAUDE_CONFIG_DIR", "CODEX_HOME",
+@pytest.mark.parametrize("variable", ["HOME", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "CI",
                                       "XDG_CONFIG_HOME", "AIWG_LIBRARY"])
 def test_an_environment_value_that_can_move_a_root_is_a_change(tmp_path: Path,
                                                                 variable: str) -> None:

@@ -99,7 +99,7 @@ def test_bookkeeping_is_a_handful_of_files_and_ignores_local_state(tmp_path: Pat
                    for p in (project / ".aiwg").rglob("*")
                    if p.is_file() and "library" not in p.parts)
     assert state == [".gitattributes", ".gitignore", "local/bases.sqlite",
-                     "local/fingerprint.json", "lock", "manifest.jsonl"]
+                     "local/fingerprint.json", "local/parsed.json", "lock", "manifest.jsonl"]
     ignored = (project / ".aiwg/.gitignore").read_text().splitlines()
     assert "/local/" in ignored and "/lock" in ignored
 

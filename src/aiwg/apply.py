@@ -28,6 +28,7 @@ from aiwg.atomic import (
 from aiwg.errors import EXIT_DIFFERENCES, AiwgError
 from aiwg.fingerprint import file_for as fingerprint_file
 from aiwg.lock import LOCK_TIMEOUT_SECONDS, locked
+from aiwg.parse_cache import FILE_NAME as PARSE_CACHE_FILE
 
 if TYPE_CHECKING:
     from aiwg.plan import FileChange, Plan
@@ -121,7 +122,8 @@ def _clean_leftovers(plan: Plan) -> None:
              for change in plan.files.values()}
     owned.update((path.parent, path.name)
                  for path in (plan.state.manifest_file, *plan.state.side_files(),
-                              fingerprint_file(plan.state.path)))
+                              fingerprint_file(plan.state.path),
+                              plan.state.local_dir / PARSE_CACHE_FILE))
     clean_temporaries({folder for folder, _ in owned}, owned)
 
 

@@ -23,6 +23,7 @@ from aiwg.library import Library, default_layers, load_library
 from aiwg.manifest import Entry, StateDir, load_manifest, project_state, user_state
 from aiwg.measured import candidates, pinned_names, present, read_hosts
 from aiwg.outputs import Output, RenderResult
+from aiwg.parse_cache import ParseCache
 from aiwg.plan import Flags, Plan, build_plan
 from aiwg.render import Scope, Target, block_hosts, condition_places, render
 from aiwg.roots import RootTable, project_table
@@ -89,10 +90,17 @@ class Context:
         sources = self.sources
         layers = default_layers(self.config_root, self.config, self.scope,
                                 sources=sources.layers if sources else ())
-        library = load_library(layers, self.registry.keys())
+        library = load_library(layers, self.registry.keys(), self.parse_cache)
         if sources is not None:
             sources.verify(library)  # a tampered cached tree is refused here
         return library
+
+    @cached_property
+    def parse_cache(self) -> ParseCache:
+        """Parsed library files from earlier runs (project scope; see parse_cache)."""
+        if self.scope != "project":
+            return ParseCache.disabled()
+        return ParseCache.load(project_state(self.project_root).path)
 
     def checked_library(self) -> Library:
         """The library, refusing to deploy one that has problems (each is printed by the CLI)."""

@@ -53,8 +53,9 @@ FINE_SETTLE_NS = 100_000_000
 # Entry markers: a library (or code) folder walked whole; a folder on the way to an output.
 TREE, PLACE = "tree", "place"
 # Variables that can steer where outputs land or which library is read.
+# CI too: under it, shared sources the lock does not pin are refused (sources.resolve.is_ci).
 _PATH_VARIABLES = re.compile(r"^(HOME|USERPROFILE|APPDATA|LOCALAPPDATA|XDG_.*|AIWG_.*|.*_HOME|"
-                             r".*_DIR|.*_PROFILE|.*CONFIG.*|.*_STATE_.*)$")
+                             r".*_DIR|.*_PROFILE|.*CONFIG.*|.*_STATE_.*|CI)$")
 # A line of a no-op sync's report and its style (None: plain).
 Line = tuple[str, str | None]
 IN_SYNC_KINDS = frozenset({"create", "update", "unchanged", "delete", "forget"})

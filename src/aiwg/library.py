@@ -22,6 +22,7 @@ from frontmatter.default_handlers import YAMLHandler
 from aiwg import bounded_yaml
 from aiwg.errors import InputError, Problem
 from aiwg.items import KIND_DIRS, KINDS, YAML_KINDS, Item, Kind, Resource, checks_from_body
+from aiwg.parse_cache import ParseCache
 from aiwg.resources import builtin_library_dir
 
 if TYPE_CHECKING:
@@ -182,16 +183,19 @@ def _kind_named(word: str) -> Kind | None:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def load_library(layers: Sequence[Layer], platform_keys: Collection[str] = ()) -> Library:
-    """Load every layer; later layers override earlier ones by (kind, name)."""
+def load_library(layers: Sequence[Layer], platform_keys: Collection[str] = (),
+                 cache: ParseCache | None = None) -> Library:
+    """Load every layer; later layers override earlier ones by (kind, name). With `cache`, a
+    file whose text was parsed before is not parsed again (see parse_cache)."""
     keys = frozenset(platform_keys)
+    cache = cache or ParseCache.disabled()
     winners: dict[str, Item] = {}
     shadowed: dict[str, list[Item]] = {}
     problems: list[Problem] = []
     unloaded: set[str] = set()
     by_name = {layer.name: layer for layer in layers}
     for layer in layers:
-        for item in _load_layer(layer, keys, problems, unloaded):
+        for item in _load_layer(layer, keys, problems, unloaded, cache):
             if layer.take is not None and not layer.take(item):
                 continue
             current = winners.get(item.id)
@@ -235,12 +239,12 @@ def _source_conflict(item: Item, current: Item, layer: Layer,
 
 
 def _load_layer(layer: Layer, keys: frozenset[str], problems: list[Problem],
-                unloaded: set[str]) -> list[Item]:
+                unloaded: set[str], cache: ParseCache) -> list[Item]:
     """The items of one layer; two files claiming one (kind, name) keep only the first."""
     seen: dict[str, Path] = {}
     items: list[Item] = []
     for kind, path in _item_files(layer.path, problems):
-        item = _load_item(kind, path, layer.name, keys, problems, layer.path)
+        item = _load_item(kind, path, layer.name, keys, problems, layer.path, cache)
         if item is None:
             unloaded.add(f"{kind}/{_file_name(kind, path)}")
             continue
@@ -284,11 +288,12 @@ def _hidden(path: Path) -> bool:
 
 
 def _load_item(kind: Kind, path: Path, layer: str, keys: frozenset[str],
-               problems: list[Problem], layer_root: Path) -> Item | None:
+               problems: list[Problem], layer_root: Path, cache: ParseCache) -> Item | None:
     text = _read_text(path, problems)
     if text is None:
         return None
-    parsed = _parse_mcp(path, text) if kind in YAML_KINDS else _parse_markdown(path, text)
+    parsed = (cache.parse("yaml", path, text, _parse_mcp) if kind in YAML_KINDS
+              else cache.parse("markdown", path, text, _parse_markdown))
     if isinstance(parsed, Problem):
         problems.append(parsed)
         return None

@@ -81,10 +81,17 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
                 applied = apply_plan(planned.plan, planned.roots, progress=advance,
                                      before_writing=lambda: fingerprint.before_writing(context,
                                                                                        scope))
-            # Only a run that wrote records one: a no-op leaves every file (and mtime) alone.
-            if applied and mode != "remove" and not _lifecycle_warnings(context, planned.platforms):
+            # A run that wrote records a fingerprint; so does a no-op that found none that holds
+            # (aiwg upgraded, a library edit that changes no output), or every later no-op would
+            # take the full path. Its only write is that file in aiwg's local state; a no-op
+            # with a fingerprint that holds writes nothing at all.
+            recording = (mode != "remove" and not _lifecycle_warnings(context, planned.platforms)
+                         and (applied or fingerprint.answer(context, scope) is None))
+            if recording:
                 unselected = left_out_line(judge(context.library, selection))
                 fingerprint.remember(context, planned, inputs, [unselected] if unselected else [])
+            if applied or recording:
+                context.parse_cache.save()  # the next run parses only what changed
             for side in record_conflicts(planned.plan):
                 shown = side.relative_to(context.project_root) if side.is_relative_to(
                     context.project_root) else side
