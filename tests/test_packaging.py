@@ -55,6 +55,7 @@ def test_wheel_holds_library_adapters_and_types_but_no_tests(wheel: Path) -> Non
     assert "aiwg/py.typed" in names
     assert any(n.startswith("aiwg/_data/library/rules/") for n in names)
     assert any(n.startswith("aiwg/_data/adapters/") and n.endswith(".toml") for n in names)
+    assert "aiwg/_data/schemas/config.schema.json" in names
     assert any(n.endswith("licenses/LICENSE") for n in names)
     assert not [n for n in names if n.startswith("tests/") or "/tests/" in n]
     metadata = zipfile.ZipFile(wheel).read(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aiwg.adapter_model import ADAPTER, FIELD, HOOK, IGNORE, KIND, MCP, OPTION, READ, READS, REGISTER, ROOT
 from aiwg.adapter_specs import (
     BUDGET_UNITS,
     CONFIDENCES,
@@ -35,6 +36,7 @@ from aiwg.adapter_specs import (
 from aiwg.config import find_line
 from aiwg.errors import InputError
 from aiwg.items import HOOK_EVENTS, KINDS, Kind
+from aiwg.model import Table, type_problem
 
 # Template variables every path may use besides root and option names.
 _ITEM_VARS = {"name"}
@@ -74,20 +76,6 @@ def _fail(file: AdapterFile, message: str) -> AdapterError:
     return AdapterError(f"{file}:{line}: {message}" if line else f"{file}: {message}")
 
 
-_TOP_KEYS = {"id", "name", "aliases", "detect", "roots", "kinds", "sources", "verified",
-             "options", "notes", "ignore", "status", "successor", "status_date"}
-_KIND_KEYS = {"format", "project", "user", "fields", "arguments", "emulate", "block", "syntax",
-              "mcp", "hook", "constants", "container", "register", "comment", "budget",
-              "budget_unit", "extra_fields", "note", "user_format", "user_budget",
-              "confidence", "sources", "verified", "reads", "shared"}
-_READ_KEYS = {"path", "unless_exists", "walk", "note"}
-_HOOK_KEYS = {"container", "events", "shape", "event_key", "command_key", "type_value",
-              "timeout_key", "matcher", "extra", "version"}
-_IGNORE_KEYS = {"format", "project", "user", "syntax", "container", "template"}
-_FIELD_KEYS = {"from", "as", "map", "default", "value"}
-_MCP_KEYS = {"container", "stdio_type", "remote_type", "command_style", "env_key", "env_style",
-             "url_key", "headers_key", "headers_style", "env_ref"}
-_ROOT_KEYS = {"default", "env", "env_path", "env_ignore", "fallbacks"}
 
 
 def _check_keys(file: AdapterFile, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
@@ -96,6 +84,17 @@ def _check_keys(file: AdapterFile, where: str, table: Mapping[str, Any], allowed
             close = difflib.get_close_matches(key, sorted(allowed), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {sorted(allowed)}"
             raise _fail(file, f"{where}: unknown key {key!r}{hint}")
+
+
+def _check_table(file: AdapterFile, where: str, raw: Mapping[str, Any], model: Table) -> None:
+    """Only the model's keys, each of the JSON type the model gives it (enums, patterns and
+    ranges are checked where the value is read, with messages that name the choices)."""
+    _check_keys(file, where, raw, set(model.names))
+    for key, value in raw.items():
+        problem = type_problem(model.keys[key], value)
+        if problem is not None:
+            dotted = key if where == "adapter" else f"{where}.{key}"
+            raise _fail(file, f"{dotted}: {problem}, got {value!r}")
 
 
 def _str(file: AdapterFile, where: str, value: Any) -> str:
@@ -115,7 +114,7 @@ def _parse_field(file: AdapterFile, where: str, key: str, raw: Any) -> FieldSpec
         return FieldSpec(key=key, source=raw)
     if not isinstance(raw, dict):
         raise _fail(file, f"{where}.{key}: expected a table or a source field name")
-    _check_keys(file, f"{where}.{key}", raw, _FIELD_KEYS)
+    _check_table(file, f"{where}.{key}", raw, FIELD)
     style = raw.get("as", "raw")
     if style not in FIELD_STYLES:
         raise _fail(file, f"{where}.{key}.as: expected one of {list(FIELD_STYLES)}, got {style!r}")
@@ -131,7 +130,7 @@ def _parse_field(file: AdapterFile, where: str, key: str, raw: Any) -> FieldSpec
 def _parse_mcp(file: AdapterFile, where: str, raw: Any) -> McpShape:
     if not isinstance(raw, dict):
         raise _fail(file, f"{where}: expected a table")
-    _check_keys(file, where, raw, _MCP_KEYS)
+    _check_table(file, where, raw, MCP)
     container = raw.get("container")
     if isinstance(container, str):
         container = container.split(".")
@@ -143,7 +142,7 @@ def _parse_mcp(file: AdapterFile, where: str, raw: Any) -> McpShape:
         raise _fail(file, f"{where}.env_style: expected 'map' or 'forward'")
     if shape.headers_style not in ("map", "env-names"):
         raise _fail(file, f"{where}.headers_style: expected 'map' or 'env-names'")
-    if "VAR" not in shape.env_ref:
+    if not isinstance(shape.env_ref, str) or "VAR" not in shape.env_ref:
         raise _fail(file, f"{where}.env_ref: expected a template containing VAR, e.g. '${{VAR}}'")
     return shape
 
@@ -155,7 +154,7 @@ def _container(file: AdapterFile, where: str, raw: Any) -> tuple[str, ...]:
 def _parse_hook(file: AdapterFile, where: str, raw: Any) -> HookShape:
     if not isinstance(raw, dict):
         raise _fail(file, f"{where}: expected a table")
-    _check_keys(file, where, raw, _HOOK_KEYS)
+    _check_table(file, where, raw, HOOK)
     events = raw.get("events")
     if not isinstance(events, dict) or not all(isinstance(v, str) for v in events.values()):
         raise _fail(file, f"{where}.events: expected a table of aiwg event -> platform event")
@@ -174,7 +173,7 @@ def _parse_hook(file: AdapterFile, where: str, raw: Any) -> HookShape:
 def _parse_ignore(file: AdapterFile, raw: Any) -> IgnoreSpec:
     if not isinstance(raw, dict):
         raise _fail(file, "ignore: expected a table")
-    _check_keys(file, "ignore", raw, _IGNORE_KEYS)
+    _check_table(file, "ignore", raw, IGNORE)
     fmt = raw.get("format")
     if fmt not in ("block", "entries"):
         raise _fail(file, f"ignore.format: expected 'block' or 'entries', got {fmt!r}")
@@ -191,7 +190,7 @@ def _parse_ignore(file: AdapterFile, raw: Any) -> IgnoreSpec:
 def _parse_register(file: AdapterFile, where: str, raw: Any) -> RegisterSpec:
     if not isinstance(raw, dict):
         raise _fail(file, f"{where}: expected a table")
-    _check_keys(file, where, raw, {"project", "user", "syntax", "container"})
+    _check_table(file, where, raw, REGISTER)
     if raw.get("syntax") not in KEY_SYNTAXES:
         raise _fail(file, f"{where}.syntax: expected one of {list(KEY_SYNTAXES)}")
     return RegisterSpec(project=raw.get("project"), user=raw.get("user"), syntax=raw["syntax"],
@@ -228,7 +227,7 @@ def _parse_read(file: AdapterFile, where: str, raw: Any) -> ReadSpec:
         raw = {"path": raw}
     if not isinstance(raw, dict):
         raise _fail(file, f"{where}: expected a path or a table with 'path'")
-    _check_keys(file, where, raw, _READ_KEYS)
+    _check_table(file, where, raw, READ)
     walk = raw.get("walk", "root")
     if walk not in WALKS:
         raise _fail(file, f"{where}.walk: expected one of {list(WALKS)}, got {walk!r}")
@@ -242,7 +241,7 @@ def _parse_read(file: AdapterFile, where: str, raw: Any) -> ReadSpec:
 def _parse_reads(file: AdapterFile, where: str, raw: Any) -> dict[str, tuple[ReadSpec, ...]]:
     if not isinstance(raw, dict):
         raise _fail(file, f"{where}: expected a table with 'project' and/or 'user' lists")
-    _check_keys(file, where, raw, {"project", "user"})
+    _check_table(file, where, raw, READS)
     reads: dict[str, tuple[ReadSpec, ...]] = {}
     for scope, entries in raw.items():
         if not isinstance(entries, list):
@@ -256,7 +255,7 @@ def _parse_kind(file: AdapterFile, kind: Kind, raw: Any, verified: str) -> KindS
     where = f"kinds.{kind}"
     if not isinstance(raw, dict):
         raise _fail(file, f"{where}: expected a table")
-    _check_keys(file, where, raw, _KIND_KEYS)
+    _check_table(file, where, raw, KIND)
     fmt = raw.get("format")
     emulate = raw.get("emulate")
     if emulate is not None:
@@ -321,7 +320,7 @@ def _parse_root(file: AdapterFile, name: str, raw: Any) -> RootSpec:
         return RootSpec(name=name, default=raw)
     if not isinstance(raw, dict):
         raise _fail(file, f"roots.{name}: expected a table or a path")
-    _check_keys(file, f"roots.{name}", raw, _ROOT_KEYS)
+    _check_table(file, f"roots.{name}", raw, ROOT)
     fallbacks = raw.get("fallbacks", [])
     if not isinstance(fallbacks, list) or not all(isinstance(f, dict) and "env" in f
                                                   for f in fallbacks):
@@ -337,6 +336,7 @@ def _parse_root(file: AdapterFile, name: str, raw: Any) -> RootSpec:
 def _parse_option(file: AdapterFile, name: str, raw: Any) -> OptionSpec:
     if not isinstance(raw, dict) or "default" not in raw:
         raise _fail(file, f"options.{name}: expected a table with a 'default'")
+    _check_table(file, f"options.{name}", raw, OPTION)
     choices = _str_list(file, f"options.{name}.choices", raw.get("choices", []))
     return OptionSpec(name=name, default=str(raw["default"]), choices=choices)
 
@@ -359,7 +359,7 @@ def _check_templates(file: AdapterFile, adapter: Adapter) -> None:
 
 
 def parse_adapter(file: AdapterFile, raw: Mapping[str, Any]) -> Adapter:
-    _check_keys(file, "adapter", raw, _TOP_KEYS)
+    _check_table(file, "adapter", raw, ADAPTER)
     adapter_id = _str(file, "id", raw.get("id"))
     if not _ID.match(adapter_id) or file.stem != adapter_id:
         raise _fail(file, f"id: expected lowercase words joined by '-', equal to the file name, "

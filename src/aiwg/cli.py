@@ -345,6 +345,33 @@ def validate(as_json: JsonOption = False, project: ProjectOption = None) -> int:
     return library_views.run_validate(_context(project), as_json=as_json)
 
 
+def _complete_schema(incomplete: str) -> list[str]:
+    from aiwg.schemas import SCHEMA_KINDS
+
+    return [kind for kind in SCHEMA_KINDS if kind.startswith(incomplete)]
+
+
+@app.command()
+@_one_line_errors
+def schema(kind: Annotated[str | None, typer.Argument(
+        help="config, rule, agent, command, skill, mcp, hook or adapter.", metavar="KIND",
+        autocompletion=_complete_schema)] = None,
+           list_kinds: Annotated[bool, typer.Option(
+               "--list", help="List the kinds, the files each describes and their URLs.")] = False,
+           ) -> int:
+    """Print the JSON Schema of a file aiwg reads (generated from the validators' model).
+
+    \b
+    Examples:
+      aiwg schema config > aiwg.schema.json   for an editor, or `#:schema <URL>` in aiwg.toml
+      aiwg schema rule                        rule frontmatter, with every platform block
+      aiwg schema --list                      every kind, what it describes, its URL
+    """
+    from aiwg.commands import schema as command
+
+    return command.run(kind, list_kinds=list_kinds)
+
+
 @app.command()
 @_one_line_errors
 def init(platform: PlatformOption = None, project: ProjectOption = None) -> int:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast
 
 import platformdirs
 
+from aiwg.config_model import CONFIG, LAYER_KINDS
 from aiwg.errors import InputError
 from aiwg.items import KINDS, SEVERITIES, Kind
 from aiwg.sources.spec import SourceSpec, parse_sources
@@ -26,9 +27,6 @@ from aiwg.sources.spec import SourceSpec, parse_sources
 CONFIG_FILE = "aiwg.toml"
 PYPROJECT_FILE = "pyproject.toml"
 DEFAULT_LIBRARY_PATH = ".aiwg/library"
-# The layers a `[select] layers` entry may name; "project" covers every project path and
-# "source" every `[[sources]]` entry.
-LAYER_KINDS = ("builtin", "source", "user", "project")
 # Deeper than this is no config a person writes; refusing it keeps every later walk bounded.
 MAX_DEPTH = 32
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
@@ -134,9 +132,10 @@ def load_user_config(platforms: PlatformNames | None = None) -> Config:
 
 # --- the schema ---------------------------------------------------------------------------------
 
-_TOP_KEYS = ("platforms", "ignore", "library", "select", "platform", "budgets", "sources")
-_LIBRARY_KEYS = ("builtin", "user", "paths")
-_SELECT_KEYS = ("kinds", "tags", "names", "exclude", "min_severity", "layers")
+# The keys each table may hold come from the model `aiwg schema config` is generated from.
+_TOP_KEYS = CONFIG.names
+_LIBRARY_KEYS = CONFIG.table("library").names
+_SELECT_KEYS = CONFIG.table("select").names
 
 
 def _parse(source: _Source, data: object, defaults: Config, base: Path,

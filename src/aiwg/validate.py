@@ -17,31 +17,26 @@ from typing import Any
 
 from aiwg.errors import Problem
 from aiwg.formats.block import content_problem
-from aiwg.items import COMMON_FIELDS, HOOK_EVENTS, SEVERITIES, YAML_KINDS, Item
+from aiwg.item_model import (
+    ENV_NAME,
+    ITEM_NAME,
+    ITEM_NAME_MAX,
+    KNOWN_FIELDS,
+    SKILL_DESCRIPTION_MAX,
+    SKILL_NAME,
+    SKILL_NAME_MAX,
+)
+from aiwg.items import HOOK_EVENTS, SEVERITIES, YAML_KINDS, Item
 from aiwg.library import LIST_FIELDS, Library
+from aiwg.model import typo_of
 from aiwg.secrets import secrets_in
 
-# Fields that are not common but that platforms have a place for; a key close to one of these
-# is most likely a typo of it. `mode` (OpenCode agents) is here because it is one letter from
-# `model` and must not be reported as its typo.
-KNOWN_EXTRA_FIELDS: tuple[str, ...] = (
-    "tools", "model", "mode", "argument-hint", "factor", "license", "compatibility", "metadata",
-    "allowed-tools", "command", "args", "env", "url", "headers", "event", "matcher", "timeout",
-)
 RELATION_FIELDS = ("requires", "enhances", "conflicts")
-SKILL_NAME_MAX = 64
-# File systems allow 255 bytes per file name; the longest suffix an adapter puts after an item
-# name is far below 255 - 128 (tests/test_validate.py checks every adapter's templates), so a
-# valid name can never fail a deploy half-way with "file name too long".
-ITEM_NAME_MAX = 128
-SKILL_DESCRIPTION_MAX = 1024
-# The Agent Skills spec's name rule, and a looser one for other kinds that is still safe to use
-# as a file name on every platform.
-_SKILL_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_ITEM_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_SKILL_NAME = re.compile(SKILL_NAME)
+_ITEM_NAME = re.compile(ITEM_NAME)
+_ENV_NAME = re.compile(ENV_NAME)
 _SECRET_WORDS = ("TOKEN", "KEY", "SECRET", "PASSWORD", "PASS", "AUTH", "CREDENTIAL")
 _ENV_REF = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SCHEME_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9-]* +")
 
 
@@ -210,16 +205,15 @@ class _ItemCheck:
                         f"Skills spec allows at most {SKILL_DESCRIPTION_MAX}")
 
     def check_unknown_fields(self, fields: Mapping[str, Any], parent: str | None) -> None:
-        """A key close to a known one is a typo; other unknown keys are kept for platforms."""
-        known = [*COMMON_FIELDS, *KNOWN_EXTRA_FIELDS]
+        """A key one edit from a known one is a typo; other unknown keys are kept for platforms
+        (the same rule as the `propertyNames` of `aiwg schema <kind>`)."""
+        known = list(KNOWN_FIELDS)
         if parent is None and self.known_platforms:
             known.extend(sorted(self.known_platforms))
         for key in fields:
-            if key in known:
-                continue
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
-            if close:
-                self.report(key, f"unknown field {key!r}; did you mean {close[0]!r}?", parent)
+            meant = typo_of(key, known)
+            if meant is not None:
+                self.report(key, f"unknown field {key!r}; did you mean {meant!r}?", parent)
 
     def check_body(self) -> None:
         """A body aggregated into a managed block must not hold a line that reads as a marker."""

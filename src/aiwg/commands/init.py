@@ -8,6 +8,7 @@ from aiwg import console
 from aiwg.adapters import Adapter, Registry
 from aiwg.atomic import atomic_write
 from aiwg.errors import EXIT_OK, UsageError
+from aiwg.schemas import BASE_URL, file_name
 
 CONFIG_NAME = "aiwg.toml"
 
@@ -20,7 +21,8 @@ def detect_platforms(registry: Registry, project_root: Path) -> list[Adapter]:
 
 def config_text(platforms: list[str], all_ids: list[str]) -> str:
     listed = ", ".join(f'"{p}"' for p in platforms)
-    return f"""# aiwg configuration: what `aiwg sync` deploys, and from which library.
+    return f"""#:schema {BASE_URL}{file_name("config")}
+# aiwg configuration: what `aiwg sync` deploys, and from which library.
 # Docs: `aiwg --help`; platform ids: `aiwg platforms`.
 
 # Platforms to keep in sync (detected in this project by `aiwg init`).

@@ -11,9 +11,9 @@
     exclude = { names = ["go-*"] }
     overrides = ["other-source"]                   # this source wins where both define an item
 
-This is the one place that knows the keys and values of a source entry (a schema generator
-reads `SOURCE_KEYS`, `FILTER_KEYS` and `URL_SCHEMES` from here). Every mistake is one line
-with the file, the line and what was expected, through the config file's own reader.
+The keys of an entry come from `aiwg.config_model.SOURCE` (which `aiwg schema config` is
+generated from); this module checks their values. Every mistake is one line with the file, the
+line and what was expected, through the config file's own reader.
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, cast
 
+from aiwg.config_model import FILTER, SOURCE
 from aiwg.errors import InputError
 from aiwg.items import KINDS, Kind
 
 SourceKind = Literal["git", "folder", "package"]
 # The key that names the location decides the kind.
 LOCATION_KEYS: dict[str, SourceKind] = {"url": "git", "folder": "folder", "package": "package"}
-SOURCE_KEYS = ("name", "url", "ref", "path", "folder", "package", "include", "exclude",
-               "overrides")
-FILTER_KEYS = ("kinds", "tags", "names")
+SOURCE_KEYS = SOURCE.names
+FILTER_KEYS = FILTER.names
 # Only transports that authenticate the server or stay on this machine; `ext::` (runs a
 # command), `fd::`, plain `git://` and `http://` are refused before git ever sees them.
 URL_SCHEMES = ("https://", "ssh://", "file://")
