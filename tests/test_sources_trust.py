@@ -105,6 +105,8 @@ def test_a_sources_own_config_is_ignored(tmp_path: Path) -> None:
     "ext::sh -c touch% {marker}",
     "--upload-pack=touch {marker}",
     "-oProxyCommand=touch {marker}",
+    "ssh://-oProxyCommand=touch%20{marker}/x.git",
+    "ssh://-oProxyCommand=x@host/x.git",
     "fd::17",
     "git://example.com/x.git",
     "http://example.com/x.git",
@@ -170,3 +172,31 @@ def test_a_submodule_is_not_followed(tmp_path: Path) -> None:
     project = make_project(tmp_path, source_config(repo, ref="v3.0.0"))
     assert aiwg(project, "update").exit_code == 0
     assert not list(tmp_path.rglob("trees/*/vendor/*"))
+
+
+def test_a_symlink_that_leaves_the_tree_only_through_another_link_is_refused(
+        tmp_path: Path) -> None:
+    # Found by attack: each link was checked by its text alone (`normpath`), but `..` after a
+    # link goes up from where the link points. `up` points at the tree's top from 41 folders
+    # down, so `leak.md`'s target reads as inside the tree and reached any file on the machine:
+    # a person's private agent, deployed into the project (and from there into git).
+    private = tmp_path / "private" / "leak.md"
+    private.parent.mkdir()
+    private.write_text(rule_text("leak", body="PRIVATE-NOTES\n"))
+    repo = make_repo(tmp_path)
+    repo.rule("fine")
+    deep = repo.path / "library/rules" / "/".join(f"a{i}" for i in range(40))
+    deep.mkdir(parents=True)
+    os.symlink("../" * 41, deep / "up")
+    down = "/".join(f"a{i}" for i in range(40)) + "/up/" + "../" * 41
+    os.symlink(down + str(private).lstrip("/"), repo.path / "library/rules/leak.md")
+    repo.commit()
+    repo.tag("v1.0.0")
+    project = make_project(tmp_path / "p", source_config(repo))
+    refused = aiwg(project, "update")
+    assert refused.exit_code == 2, refused.stdout + refused.stderr
+    assert refused.stderr.count("\n") == 1 and "rules/leak.md" in refused.stderr
+    assert not (project / "aiwg.lock").exists()
+    assert aiwg(project, "deploy", "-p", "claude-code").exit_code == 2
+    assert "PRIVATE-NOTES" not in "".join(p.read_text() for p in project.rglob("*.md"))
+    assert not list(tmp_path.rglob("trees/*/rules/leak.md"))  # no tree was kept

@@ -107,6 +107,7 @@ def write_tree(destination: Path, entries: Iterable[Entry], source: str) -> Path
                 continue
             target.write_bytes(entry.data)
             os.chmod(target, 0o755 if entry.executable else 0o644)
+        _check_links_resolve_inside(temporary, [e for e in checked if e.symlink], source)
         try:
             os.rename(temporary, destination)
         except OSError:
@@ -116,6 +117,20 @@ def write_tree(destination: Path, entries: Iterable[Entry], source: str) -> Path
         if temporary.exists():
             shutil.rmtree(temporary, ignore_errors=True)
     return destination
+
+
+def _check_links_resolve_inside(tree: Path, links: Iterable[Entry], source: str) -> None:
+    """Each link, followed on disk, must end inside the tree. `check_entry` reads a link's text
+    alone, but `..` after another link goes up from where that link points (`a/up/..` with `up`
+    pointing at the top is above it), so only the written tree can tell."""
+    top = os.path.realpath(tree)
+    for entry in links:
+        real = os.path.realpath(tree.joinpath(*entry.path.split("/")))
+        if real != top and not real.startswith(top + os.sep):
+            target = entry.data.decode("utf-8", "replace")
+            raise UnsafePathError(f"source {source!r}: {entry.path} is a symlink to {target}, "
+                                  "which leaves the source's tree through another link; aiwg "
+                                  "takes nothing from a source whose links point outside it")
 
 
 @contextlib.contextmanager

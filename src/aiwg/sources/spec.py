@@ -129,6 +129,11 @@ def check_url(url: str) -> str | None:
     """Why `url` is refused as a git source, or None when it is one aiwg will fetch."""
     if not url or url.startswith("-") or any(ch.isspace() or ord(ch) < 32 for ch in url):
         return "a URL that does not start with '-' and has no spaces"
+    authority = url.partition("://")[2].partition("/")[0]
+    if url.startswith("ssh://") and any(part.startswith("-") for part in authority.split("@")):
+        # ssh would read a user or host starting with '-' as an option (-oProxyCommand=...);
+        # git blocks it too, but aiwg never hands such a URL over.
+        return "an ssh URL whose user and host do not start with '-'"
     if url.startswith(URL_SCHEMES) or _SCP_LIKE.match(url):
         return None
     return (f"a git URL starting with {', '.join(URL_SCHEMES)} or user@host:path "
