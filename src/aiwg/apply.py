@@ -44,8 +44,9 @@ class ChangedOnDiskError(AiwgError):
     exit_code = EXIT_DIFFERENCES
 
 
-def _ensure_unchanged(change: FileChange, written: int) -> None:
-    """Stop before replacing or deleting a file that is no longer what the plan was made from."""
+def _ensure_unchanged(change: FileChange, written: int) -> bool:
+    """Stop before replacing or deleting a file that is no longer what the plan was made from.
+    True when something is at the path (its mode is then read), False when nothing is."""
     destination = change.destination
     try:
         info: os.stat_result | None = os.lstat(destination)
@@ -64,6 +65,7 @@ def _ensure_unchanged(change: FileChange, written: int) -> None:
         raise ChangedOnDiskError(
             f"{change.path}: {what} on disk after aiwg read it; stopped before overwriting it "
             f"({done}, manifest not updated). Run the command again to plan from the new bytes.")
+    return info is not None
 
 
 def _remove_empty_parents(path: Path, stop: Path, batch: Batch | None = None) -> None:
@@ -82,13 +84,14 @@ def apply_file(change: FileChange, root: Path, batch: Batch, written: int = 0) -
     """Write or delete one file; a file whose bytes match but whose mode does not is chmodded."""
     if not change.changed:
         return
-    _ensure_unchanged(change, written)
+    exists = _ensure_unchanged(change, written)
     destination = change.destination
     if change.after is None:
         batch.delete(destination)
         _remove_empty_parents(destination, Path(os.path.realpath(root)), batch)
         return
-    mode = mode_for(destination, change.executable)
+    mode = (mode_for(destination, change.executable) if exists
+            else batch.new_file_mode(change.executable))
     if change.after == change.before:
         batch.chmod(destination, mode)
     else:

@@ -138,9 +138,25 @@ class Batch:
     def __init__(self) -> None:
         self.files: list[Path] = []
         self.folders: set[Path] = set()
+        # Folders this batch found or made: a deploy writes thousands of files into a few
+        # dozen folders, and each would otherwise be probed again per file.
+        self._present: set[Path] = set()
+        self._umask: int | None = None
+
+    def umask(self) -> int:
+        """The process's umask, read once per batch (reading it takes two system calls)."""
+        if self._umask is None:
+            self._umask = _umask()
+        return self._umask
+
+    def new_file_mode(self, executable: bool | None) -> int:
+        """The mode of a file that does not exist yet: 0644 under the umask."""
+        return with_executable(DEFAULT_MODE & ~self.umask(), executable)
 
     def make_folders(self, folder: Path) -> None:
         """Create `folder` and any missing parents; each new entry's parent is synced later."""
+        if folder in self._present:
+            return
         missing = []
         while not os.path.isdir(folder):
             missing.append(folder)
@@ -151,30 +167,46 @@ class Batch:
             with contextlib.suppress(FileExistsError):
                 os.mkdir(created)
             self.folders.add(created.parent)
+        self._present.update(missing)
+        self._present.add(folder)
 
     def write(self, destination: Path, data: bytes, mode: int) -> None:
         """Replace `destination` whole (temp file in the same folder, then a rename)."""
         self.make_folders(destination.parent)
+        try:
+            self._replace(destination, data, mode)
+        except FileNotFoundError:
+            # The folder went since this batch saw it (a person's `rm -r` mid-run): make it
+            # again, as a batch that had not seen it would.
+            self._present.discard(destination.parent)
+            self.make_folders(destination.parent)
+            self._replace(destination, data, mode)
+        self.files.append(destination)
+        self.folders.add(destination.parent)
+
+    def _replace(self, destination: Path, data: bytes, mode: int) -> None:
         temp = temp_name(destination)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY, 0o600)
+        # Created with its final permission bits when the umask leaves them all (the usual
+        # case), so no chmod follows; otherwise private until fchmod sets them.
+        direct = mode == mode & 0o777 & ~self.umask()
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY,
+                     mode if direct else 0o600)
         try:
             try:
                 view = memoryview(data)
                 while view:
                     view = view[os.write(fd, view):]
-                if hasattr(os, "fchmod"):
+                if not direct and hasattr(os, "fchmod"):
                     os.fchmod(fd, mode)
             finally:
                 os.close(fd)
-            if not hasattr(os, "fchmod"):
+            if not direct and not hasattr(os, "fchmod"):
                 os.chmod(temp, mode)
             os.replace(temp, destination)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
-        self.files.append(destination)
-        self.folders.add(destination.parent)
 
     def chmod(self, destination: Path, mode: int) -> None:
         os.chmod(destination, mode)
