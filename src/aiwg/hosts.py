@@ -123,15 +123,19 @@ class Hosts:
         self.destinations = Destinations()  # folders resolved once per plan
 
     def get(self, path: str, root: str) -> Host:
-        destination = self.destinations.resolve(root, path)
+        found = self.destinations.lookup(root, path)
+        destination = found.path
         host = self.by_real.get(destination)
         if host is None:
-            try:
-                before = read_regular(destination, path)  # a pipe or device: refused, not read
-                executable = None if before is None else is_executable(destination)
-            except OSError as error:
-                raise InputError(f"{path}: cannot read ({error.strerror})") from None
-            link = _own_link(root, path, self.destinations)
+            before: bytes | None = None
+            executable: bool | None = None
+            if found.mode is not None:  # nothing there when resolved: nothing to read
+                try:
+                    before = read_regular(destination, path)  # a pipe or device: refused
+                    executable = None if before is None else is_executable(destination)
+                except OSError as error:
+                    raise InputError(f"{path}: cannot read ({error.strerror})") from None
+            link = _own_link(root, path, self.destinations) if found.through_link else None
             host = Host(path, destination, before, None, link=link, was_executable=executable)
             self.by_real[destination] = host
         return host

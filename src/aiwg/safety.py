@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from aiwg.errors import UnsafePathError
@@ -24,9 +25,26 @@ def _mode(path: str, *, follow: bool = True) -> int | None:
         raise
 
 
+def _is_link(path: str) -> bool:
+    """What os.path.realpath sees: a symlink, or not (any error counts as not)."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _inside(path: str, root: str) -> bool:
     """`path` is `root` or below it (both normalised, no trailing separator but for `/`)."""
     return path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where one output is written, and what was there when it was resolved."""
+
+    path: Path  # the real path
+    through_link: bool  # the output's own name is a symlink (inside the root)
+    mode: int | None  # st_mode of what is at `path`, None when nothing is
 
 
 class Destinations:
@@ -46,10 +64,17 @@ class Destinations:
         self._shown_roots: dict[str, str] = {}
 
     def real(self, path: str) -> str:
-        """os.path.realpath of a folder, resolved once."""
+        """os.path.realpath of a folder, resolved once, from its parent's resolution: realpath
+        resolves left to right, so the parent's real path and then the name give the same."""
         real = self._real.get(path)
         if real is None:
-            real = self._real[path] = os.path.realpath(path)
+            parent, name = os.path.split(path)
+            if name in ("", ".", "..") or not parent or parent == path:
+                real = os.path.realpath(path)
+            else:
+                joined = os.path.join(self.real(parent), name)
+                real = os.path.realpath(joined) if _is_link(joined) else joined
+            self._real[path] = real
         return real
 
     def resolve(self, root: str | Path, path: str) -> Path:
@@ -59,17 +84,21 @@ class Destinations:
         inside the project (CLAUDE.md -> AGENTS.md) is written through, and one that leaves it
         is refused.
         """
+        return self.lookup(root, path).path
+
+    def lookup(self, root: str | Path, path: str) -> Destination:
+        """`resolve`, with whether the name is a link and what is there (one lstat for a plain
+        file, so the caller need not look again)."""
         root_text = os.fspath(root)
         target = self._target(root_text, path)
         if not _inside(os.path.normpath(target), self._normal(root_text)):
             raise UnsafePathError(f"{path}: refusing to write outside {Path(root_text)}")
         real_root = self.real(root_text)
-        real_target = self._real_file(target)
+        real_target, through_link, mode = self._real_file(target)
         if not _inside(real_target, real_root):
             raise UnsafePathError(
                 f"{path}: refusing to write through a symlink that leads outside "
                 f"{Path(root_text)} (to {real_target})")
-        mode = _mode(real_target)
         if mode is not None and stat.S_ISDIR(mode):
             raise UnsafePathError(f"{path}: a folder is in the way of a file aiwg writes")
         # A file where a folder must be is found now, while planning, not half-way through the
@@ -77,7 +106,7 @@ class Destinations:
         problem = self._folder_check(os.path.dirname(real_target))
         if problem is not None:
             raise UnsafePathError(f"{path}: {problem} is a file where aiwg needs a folder")
-        return Path(real_target)
+        return Destination(Path(real_target), through_link, mode)
 
     def _normal(self, root: str) -> str:
         normal = self._normal_roots.get(root)
@@ -99,15 +128,21 @@ class Destinations:
         posix = PurePosixPath(path)
         return os.fspath(Path(posix) if posix.is_absolute() else Path(root) / posix)
 
-    def _real_file(self, target: str) -> str:
-        """realpath(target), with the folder part resolved once per folder: realpath resolves
-        left to right, so resolving the folder first and then the name gives the same path."""
+    def _real_file(self, target: str) -> tuple[str, bool, int | None]:
+        """realpath(target), whether its own name is a link, and the mode of what is there."""
         folder, name = os.path.split(target)
         if name in ("", ".", "..") or not folder:
-            return os.path.realpath(target)
+            real = os.path.realpath(target)
+            return real, _is_link(target), _mode(real)
         joined = os.path.join(self.real(folder), name)
-        mode = _mode(joined, follow=False)
-        return os.path.realpath(joined) if mode is not None and stat.S_ISLNK(mode) else joined
+        try:
+            mode: int | None = os.lstat(joined).st_mode
+        except OSError:
+            mode = None  # realpath takes any error as "not a link"; the stat below decides
+        if mode is not None and stat.S_ISLNK(mode):
+            real = os.path.realpath(joined)
+            return real, True, _mode(real)
+        return joined, False, mode if mode is not None else _mode(joined)
 
     def _folder_check(self, folder: str) -> str | None:
         """The first existing folder at or above `folder` (a real path): None when it is a
