@@ -295,3 +295,38 @@ def test_a_no_op_without_a_fingerprint_records_one_and_writes_nothing_else(
     assert {p: s for p, s in after.items() if p not in local} == stamps
     assert fingerprint.matches(file, key_for(project)) is not None
     assert aiwg(project, "sync").exit_code == 0 and mtimes(project) == after
+
+
+def test_a_sync_reads_back_only_the_outputs_it_wrote(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The previous fingerprint vouches for outputs it knew by a settled stamp that still holds
+    and by the same bytes; the others (here: what the edit rewrote) are read back."""
+    project = deployed(tmp_path)
+    for name in ("gamma", "delta", "epsilon"):
+        write_item(project, f"rules/{name}.md", rule_text(name))
+    assert aiwg(project, "sync").exit_code == 0
+    time.sleep(fingerprint.FINE_SETTLE_NS / 1e9 + 0.05)
+    write_item(project, "rules/alpha.md", rule_text("alpha", body="Changed.\n"))
+    assert aiwg(project, "sync").exit_code == 0  # records with the outputs settled
+    time.sleep(fingerprint.FINE_SETTLE_NS / 1e9 + 0.05)
+    read: list[str] = []
+    real = fingerprint._digest
+
+    def counting(path: str) -> str | None:
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(fingerprint, "_digest", counting)
+    write_item(project, "rules/beta.md", rule_text("beta", body="Changed too.\n"))
+    assert aiwg(project, "sync").exit_code == 0
+    monkeypatch.setattr(fingerprint, "_digest", real)
+    recorded = json.loads(fingerprint.file_for(project / ".aiwg").read_bytes())
+    if not any(e[1] and e[1][2] % 10_000_000 for e in recorded["entries"]):
+        pytest.skip("a coarse clock: every output is too fresh to vouch for")
+    untouched = [project / f".cursor/rules/{name}.mdc" for name in ("gamma", "delta", "epsilon")]
+    assert not {str(p) for p in untouched} & set(read), read
+    # What this run wrote is read back; alpha's file was too fresh at the last record to be
+    # vouched for by its stat, so it is read too.
+    written = {str(project / ".cursor/rules/beta.mdc"), str(project / "AGENTS.md")}
+    assert written <= set(read), read
+    assert fingerprint.matches(fingerprint.file_for(project / ".aiwg"), key_for(project))

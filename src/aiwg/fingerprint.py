@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from aiwg.engine import Context, Run
     from aiwg.render import Scope
 
-FORMAT = 2
+FORMAT = 3
 # The project scope's state folder (manifest.project_state), named here so the entry point can
 # find the fingerprint without importing the manifest module.
 STATE_FOLDER = ".aiwg"
@@ -51,7 +51,8 @@ RACY_NS = 3_000_000_000
 # The same for a filesystem whose timestamps show sub-10 ms precision (see `_settle_ns`).
 FINE_SETTLE_NS = 100_000_000
 # Entry markers: a library (or code) folder walked whole; a folder on the way to an output.
-TREE, PLACE = "tree", "place"
+# An output's entry also carries the digest of its bytes (see `known_outputs`).
+TREE, PLACE, OUTPUT = "tree", "place", "output"
 # Variables that can steer where outputs land or which library is read.
 # CI too: under it, shared sources the lock does not pin are refused (sources.resolve.is_ci).
 _PATH_VARIABLES = re.compile(r"^(HOME|USERPROFILE|APPDATA|LOCALAPPDATA|XDG_.*|AIWG_.*|.*_HOME|"
@@ -169,12 +170,19 @@ def _settle_ns(mtimes: Iterable[int]) -> int:
     return FINE_SETTLE_NS if any(m % 10_000_000 for m in mtimes) else RACY_NS
 
 
-def _verified_outputs(outputs: dict[Path, bytes | None], skip: set[str],
-                      clock_folder: Path) -> list[list[Any]] | None:
+# What an earlier fingerprint knew of an output: its stamp, the digest to check it by when it
+# was too fresh to trust its stat (else None), and the digest of its bytes.
+Known = dict[str, tuple[list[int] | None, str | None, str | None]]
+
+
+def _verified_outputs(outputs: dict[Path, bytes | None], skip: set[str], clock_folder: Path,
+                      known: Known) -> list[list[Any]] | None:
     """Stat entries for the outputs, each checked to hold exactly the bytes aiwg meant it to
-    have (read back after the stat, and stat'ed again after the read), else None: a person
-    editing during the run gets no fingerprint. An output whose mtime is younger than a tick
-    when checked keeps its digest, since a later same-size write could share that mtime."""
+    have, else None: a person editing during the run gets no fingerprint. An output is read back
+    after its stat (and stat'ed again after the read) unless the previous fingerprint already
+    knew it by a settled stamp that still holds and by the same bytes: a file not written since
+    a tick after it was checked has not changed. An output whose mtime is younger than a tick
+    keeps its digest, since a later same-size write could share that mtime."""
     now = _now_on_disk(clock_folder)
     stats: list[tuple[str, bytes | None, os.stat_result | None]] = [
         (str(path), expected, _lstat(str(path)))
@@ -186,19 +194,37 @@ def _verified_outputs(outputs: dict[Path, bytes | None], skip: set[str],
         if (info is None) != (expected is None):
             return None  # not what the plan wrote
         if info is None or expected is None:
-            entries.append([path, None, None])
+            entries.append([path, None, None, OUTPUT, None])
             continue
         digest = hashlib.sha256(expected).hexdigest()
-        after = _lstat(path)
-        if _digest(path) != digest or after is None or _stamp(after) != _stamp(info):
-            return None
+        stamp = _stamp(info)
+        before = known.get(path)
+        if before is None or before != (stamp, None, digest):  # not known settled: read back
+            after = _lstat(path)
+            if _digest(path) != digest or after is None or _stamp(after) != stamp:
+                return None
         settled = now is not None and info.st_mtime_ns + settle <= now
-        entries.append([path, _stamp(info), None if settled else digest])
+        entries.append([path, stamp, None if settled else digest, OUTPUT, digest])
     return entries
 
 
+def known_outputs(file: Path) -> Known:
+    """What the fingerprint in `file` knew of each output (whether or not it still holds), read
+    before a run removes it, so that run need not read back the outputs it did not touch."""
+    document = _document(file)
+    if document is None:
+        return {}
+    known: Known = {}
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        for path, stamp, racy, *marker in document["entries"]:
+            if len(marker) == 2 and marker[0] == OUTPUT:
+                known[str(path)] = (stamp, racy, marker[1])
+    return known
+
+
 def record(file: Path, *, valid_for: dict[str, Any], inputs: list[list[Any]], places: set[Path],
-           outputs: dict[Path, bytes | None], summary: list[Line]) -> None:
+           outputs: dict[Path, bytes | None], summary: list[Line],
+           known: Known | None = None) -> None:
     """Write the fingerprint: `inputs` as stat'ed before planning (a change during the run is a
     change); `places` (folders on the way to outputs) by kind and inode; each output as checked
     now against the bytes aiwg meant it to have (see `_verified_outputs`)."""
@@ -206,7 +232,7 @@ def record(file: Path, *, valid_for: dict[str, Any], inputs: list[list[Any]], pl
 
     entries = list(inputs)
     seen = {entry[0] for entry in entries}
-    checked = _verified_outputs(outputs, seen, file.parent)
+    checked = _verified_outputs(outputs, seen, file.parent, known or {})
     if checked is None:
         return
     entries.extend(checked)
@@ -233,14 +259,33 @@ def _holds(entry: list[Any]) -> bool:
     return digest is None or _digest(path) == digest
 
 
-def matches(file: Path, valid_for: dict[str, Any]) -> list[Line] | None:
-    """The recorded summary when nothing changed since the fingerprint was written, else None."""
+_READ: dict[str, tuple[list[int], dict[str, Any]]] = {}
+
+
+def _document(file: Path) -> dict[str, Any] | None:
+    """The fingerprint document in `file` (of this format and version), parsed once a run: the
+    entry point, the sync's own check and `known_outputs` all read it."""
+    info = _lstat(str(file))
+    if info is None:
+        return None
+    seen = _READ.get(str(file))
+    if seen is not None and seen[0] == _stamp(info):
+        return seen[1]
     try:
         document = json.loads(file.read_bytes())
     except (OSError, ValueError):
         return None
     if (not isinstance(document, dict) or document.get("format") != FORMAT
-            or document.get("aiwg") != __version__ or document.get("key") != valid_for):
+            or document.get("aiwg") != __version__):
+        return None
+    _READ[str(file)] = (_stamp(info), document)
+    return document
+
+
+def matches(file: Path, valid_for: dict[str, Any]) -> list[Line] | None:
+    """The recorded summary when nothing changed since the fingerprint was written, else None."""
+    document = _document(file)
+    if document is None or document.get("key") != valid_for:
         return None
     try:
         recorded = {entry[0]: entry for entry in document["entries"]}
@@ -340,10 +385,16 @@ def _add_folders(places: set[Path], file: Path, root: Path) -> None:
         folder = folder.parent
 
 
+def known_before(context: Context, scope: Scope) -> Known:
+    """What the current fingerprint knows of the outputs: read it before the run writes."""
+    return known_outputs(_file(context, scope)) if scope == "project" else {}
+
+
 def remember(context: Context, run: Run, inputs: list[list[Any]],
-             notes: Iterable[str] = ()) -> None:
+             notes: Iterable[str] = (), known: Known | None = None) -> None:
     """Record the fingerprint after a run that left everything in sync for what a sync covers;
-    `notes` are the dim lines a no-op sync prints after the summary (what the filters left out)."""
+    `notes` are the dim lines a no-op sync prints after the summary (what the filters left out);
+    `known` what the previous fingerprint knew of the outputs (see `known_before`)."""
     plan = run.plan
     configured = {context.registry.canonical(p) for p in context.config.platforms}
     if (run.scope != "project" or run.warnings
@@ -376,5 +427,4 @@ def remember(context: Context, run: Run, inputs: list[list[Any]],
     summary.extend((note, "dim") for note in notes)
     folders = [Path(adapter.file).parent for adapter in context.registry.adapters]
     record(_file(context, run.scope), valid_for=key(context.project_root, context.env, folders),
-           inputs=inputs,
-           places=places, outputs=outputs, summary=summary)
+           inputs=inputs, places=places, outputs=outputs, summary=summary, known=known)

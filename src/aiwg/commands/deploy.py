@@ -76,6 +76,7 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
             if not _confirm(planned, yes):
                 console.error("nothing written")
                 return EXIT_DIFFERENCES
+            known = fingerprint.known_before(context, scope)  # before apply removes it
             changed = sum(1 for change in planned.plan.files.values() if change.changed)
             with bar.phase("writing", total=changed) as advance:
                 applied = apply_plan(planned.plan, planned.roots, progress=advance,
@@ -89,7 +90,8 @@ def run(context: Context, mode: Mode, platforms: Sequence[str], *, all_platforms
                          and (applied or fingerprint.answer(context, scope) is None))
             if recording:
                 unselected = left_out_line(judge(context.library, selection))
-                fingerprint.remember(context, planned, inputs, [unselected] if unselected else [])
+                fingerprint.remember(context, planned, inputs, [unselected] if unselected else [],
+                                     known)
             if applied or recording:
                 context.parse_cache.save()  # the next run parses only what changed
             for side in record_conflicts(planned.plan):
