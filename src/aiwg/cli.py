@@ -231,6 +231,10 @@ def diff(platform: PlatformOption = None, scope: ScopeOption = "project",
          check: Annotated[bool, typer.Option(
              "--check", help="Exit 1 when the files differ in any way from the library.")] = False,
          as_json: JsonOption = False, frozen: FrozenOption = False,
+         output_format: Annotated[str, typer.Option(
+             "--format", help="text (a unified diff), json (as --json) or sarif (SARIF 2.1.0: "
+             "one result per differing file, for code-scanning uploads).",
+             metavar="[text|json|sarif]")] = "text",
          project: ProjectOption = None) -> int:
     """Show exactly what a deploy or sync would change, and hand edits as drift.
 
@@ -239,9 +243,13 @@ def diff(platform: PlatformOption = None, scope: ScopeOption = "project",
       aiwg diff                  unified diff of the plan
       aiwg diff --check --stat   for CI: exit 1 and one line per differing file
       aiwg diff --check --frozen CI with shared sources: aiwg.lock must pin them
+      aiwg diff --check --format sarif > aiwg.sarif   for github/codeql-action/upload-sarif
     """
+    if output_format not in ("text", "json", "sarif"):
+        raise AiwgError(f"--format: expected text, json or sarif, got {output_format!r}")
     return diff_command.run(_context(project, frozen), platform or [], scope=_scope(scope),
-                            stat=stat, check=check, as_json=as_json)
+                            stat=stat, check=check, as_json=as_json or output_format == "json",
+                            sarif=output_format == "sarif")
 
 
 @app.command()

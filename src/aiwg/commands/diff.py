@@ -12,16 +12,22 @@ from aiwg.render import Scope
 
 
 def run(context: Context, platforms: Sequence[str], *, scope: Scope = "project",
-        stat: bool = False, check: bool = False, as_json: bool = False) -> int:
-    if (not (platforms or stat or as_json or console.settings.verbose)
+        stat: bool = False, check: bool = False, as_json: bool = False,
+        sarif: bool = False) -> int:
+    if (not (platforms or stat or as_json or sarif or console.settings.verbose)
             and fingerprint.answer(context, scope) is not None):
         console.line(NO_DIFFERENCES, style="dim")  # nothing changed since an in-sync run
         return EXIT_OK
-    with progress.for_run(as_json=as_json).phase("planning"):
+    with progress.for_run(as_json=as_json or sarif).phase("planning"):
         planned = prepare(context, scope, "deploy" if platforms else "sync", platforms)
     report.warn_untrusted(planned.warnings)
     plan = planned.plan
     exit_code = EXIT_DIFFERENCES if check and plan.differs else EXIT_OK
+    if sarif:
+        from aiwg.sarif import sarif_log
+
+        console.print_json(sarif_log(plan))
+        return exit_code
     if as_json:
         document = report.plan_json(plan)
         document["diff"] = "".join(report.diff_lines(plan))
