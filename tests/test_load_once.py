@@ -172,3 +172,31 @@ def test_a_named_pipe_where_a_block_goes_is_not_read_while_measuring(tmp_path: P
     os.mkfifo(project / "AGENTS.md")
     from aiwg.measured import read_hosts
     assert read_hosts([("AGENTS.md", str(project))]) == {}
+
+
+def _loaded_routes(project: Path, platform: str, kinds: tuple[str, ...]) -> list[str]:
+    adapter = default_registry().get(platform)
+    return sorted({f for f in files_on_disk(project) for kind in kinds
+                   for read in adapter.reads(kind, "project") if read.matches(f)})
+
+
+def test_claude_code_beside_either_copilot_gives_copilot_each_skill_and_command_once(
+        tmp_path: Path) -> None:
+    # Copilot reads .claude/skills and .agents/skills; the Copilot CLI also lists
+    # .claude/commands/*.md as skills (observed with 1.0.102 `copilot skill list`).
+    projects = {}
+    for copilot in ("copilot", "copilot-cli"):
+        project = projects[copilot] = make_project(tmp_path / copilot, EVERYTHING)
+        small_library(project)
+        write_item(project, "skills/tidy/SKILL.md", "---\nname: tidy\ndescription: Tidy.\n---\n"
+                   "Tidy up.\n")
+        assert aiwg(project, "deploy", "-p", "claude-code", "-p", copilot).exit_code == 0
+        routes = _loaded_routes(project, copilot, ("skill", "command"))
+        for name in ("tidy", "ship"):
+            assert len([r for r in routes if f"/{name}" in r]) == 1, (copilot, routes)
+        assert [r for r in routes if "/tidy/" in r] == [".claude/skills/tidy/SKILL.md"], routes
+        claude = _loaded_routes(project, "claude-code", ("skill", "command"))
+        assert len([r for r in claude if "tidy" in r]) == 1 and len(
+            [r for r in claude if "ship" in r]) == 1, claude
+    cli = _loaded_routes(projects["copilot-cli"], "copilot-cli", ("skill", "command"))
+    assert [r for r in cli if "ship" in r] == [".claude/commands/ship.md"], cli
