@@ -26,15 +26,19 @@ class KeyedEditor(Protocol):
 
 
 def editor_for(syntax: str) -> KeyedEditor:
-    from aiwg.keyed.json_family import JsonFamilyEditor
-    from aiwg.keyed.toml_doc import TomlEditor
-    from aiwg.keyed.yaml_doc import YamlEditor
-
+    # Each editor imported only when its syntax is met: a deploy that edits only JSON files
+    # never pays for ruamel.yaml or tomlkit.
     if syntax in ("json", "jsonc", "json5"):
+        from aiwg.keyed.json_family import JsonFamilyEditor
+
         return JsonFamilyEditor(syntax)
     if syntax == "toml":
+        from aiwg.keyed.toml_doc import TomlEditor
+
         return TomlEditor()
     if syntax == "yaml":
+        from aiwg.keyed.yaml_doc import YamlEditor
+
         return YamlEditor()
     raise ValueError(f"unknown document syntax {syntax!r}")
 
