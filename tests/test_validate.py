@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aiwg.errors import Problem
+from aiwg.formats.block import content_problem
 from aiwg.library import Layer, Library, load_library
 from aiwg.resources import builtin_library_dir
 from aiwg.validate import validate_library
@@ -419,3 +423,32 @@ def test_item_name_limit_leaves_room_for_every_adapters_file_name() -> None:
                     if "{name}" in part:
                         assert len(part.replace("{name}", longest).encode()) <= 255, (
                             adapter.id, template)
+
+
+# --- a clean loaded body means a clean file body (no second read) ----------------------------
+
+BODY_LINES = st.sampled_from(["", " ", "\t", "text", "```", "~~~", "   ```", "    ```", "```py",
+                              "<!-- aiwg:begin x -->", "<!-- aiwg:end x -->",
+                              "   <!-- aiwg:begin y -->", "---", "# title"])
+
+
+@settings(max_examples=int(os.environ.get("AIWG_PROPERTY_EXAMPLES", "0")) or 200,
+          deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(BODY_LINES, max_size=8), crlf=st.booleans(), bom=st.booleans())
+def test_a_body_problem_is_found_exactly_when_the_file_body_has_one(
+        tmp_path_factory: pytest.TempPathFactory, lines: list[str], crlf: bool,
+        bom: bool) -> None:
+    """The check reads the loaded body first; the file's own lines decide the line number.
+    Both must agree on whether there is a problem and where (leading blank lines included)."""
+    root = tmp_path_factory.mktemp("lib")
+    text = "---\nname: r\ndescription: A rule.\n---\n" + "\n".join(lines) + "\n"
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    path = root / "rules" / "r.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode())
+    found = [p for p in problems(root) if "body:" in p]
+    expected = content_problem("\n".join(lines) + "\n")
+    assert bool(found) == (expected is not None), (lines, found)
+    if expected is not None:
+        assert f"r.md:{5 + expected[0]}: body:" in found[0]

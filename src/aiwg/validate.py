@@ -222,6 +222,11 @@ class _ItemCheck:
         description = self.item.meta.get("description")
         if isinstance(description, str) and content_problem(description.strip()) is not None:
             self.report("description", "expected a description, got an aiwg marker line")
+        # The loaded body is the file's text after the frontmatter less its leading blank
+        # lines, which neither open a fence nor read as a marker: when it is clean, so is the
+        # file, and the file need not be read again to number its lines.
+        if content_problem(self.item.body) is None:
+            return
         lines = self._key_lines().lines
         body_start = self._key_lines().end + 1
         problem = content_problem("\n".join(lines[body_start:]))
