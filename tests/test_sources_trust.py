@@ -200,3 +200,11 @@ def test_a_symlink_that_leaves_the_tree_only_through_another_link_is_refused(
     assert aiwg(project, "deploy", "-p", "claude-code").exit_code == 2
     assert "PRIVATE-NOTES" not in "".join(p.read_text() for p in project.rglob("*.md"))
     assert not list(tmp_path.rglob("trees/*/rules/leak.md"))  # no tree was kept
+
+
+def test_cat_file_reporting_a_missing_object_is_one_line(tmp_path: Path) -> None:
+    from aiwg.sources.git import _cat_blobs
+
+    repo = org_repo(tmp_path)
+    with pytest.raises(GitError, match="could not give"):
+        _cat_blobs(Git(dict(os.environ), "org"), repo.path, ["0" * 40])

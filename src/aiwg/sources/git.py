@@ -241,8 +241,13 @@ def _cat_blobs(git: Git, repo: Path, oids: list[str]) -> dict[str, bytes]:
     found: dict[str, bytes] = {}
     position = total = 0
     while position < len(out):
-        end = out.index(b"\n", position)
-        oid, kind, size_text = out[position:end].decode().split(" ")
+        end = out.find(b"\n", position)
+        header = out[position:end].decode("utf-8", "replace").split(" ")
+        if end < 0 or len(header) != 3 or not header[2].isdigit():
+            raise GitError(f"source {git.source!r}: git cat-file could not give "
+                           f"{' '.join(header)[:80]!r} (the fetch left it out); delete the "
+                           "source's cache folder and try again")
+        oid, kind, size_text = header
         size = int(size_text)
         if kind != "blob" or size > MAX_FILE_BYTES:
             raise GitError(f"source {git.source!r}: object {oid[:12]} is {kind} of {size} bytes; "
