@@ -304,3 +304,22 @@ def test_update_ref_moves_one_source_to_a_new_tag_keeping_the_configs_bytes(
     refused = aiwg(project, "update", "org", "--ref", "--upload-pack=x")
     assert refused.exit_code == 2 and (project / "aiwg.toml").read_text() == after
     assert aiwg(project, "update", "--ref", "v1.1.0").exit_code == 2  # which source?
+
+
+def test_a_user_scope_source_is_locked_beside_the_user_config(tmp_path: Path) -> None:
+    from helpers import user_config_file, write_user_config
+
+    repo = org_repo(tmp_path)
+    write_user_config("[library]\nbuiltin = false\n")
+    project = make_project(tmp_path)  # any folder: user scope never reads the project's config
+    added = aiwg(project, "add", repo.url, "--ref", "v1.0.0", "--path", "library", "--scope",
+                 "user")
+    assert added.exit_code == 0, added.stderr
+    assert "[[sources]]" in user_config_file().read_text()
+    assert (user_config_file().parent / "aiwg.lock").is_file()
+    assert not (project / "aiwg.toml").exists() and not (project / "aiwg.lock").exists()
+    deployed = aiwg(project, "deploy", "-p", "claude-code", "--scope", "user", "--frozen")
+    assert deployed.exit_code == 0, deployed.stderr
+    home = Path(os.environ["HOME"])
+    assert (home / ".claude/rules/security-basics.md").is_file()
+    assert aiwg(project, "outdated", "--scope", "user", "--check").exit_code == 0

@@ -462,8 +462,8 @@ def add(source: Annotated[str, typer.Argument(
             "--path", help="The library's folder inside the repository.", metavar="DIR")] = None,
         package: Annotated[bool, typer.Option(
             "--package", help="SOURCE names a package's `aiwg.libraries` entry point.")] = False,
-        dry_run: DryRunOption = False, as_json: JsonOption = False,
-        project: ProjectOption = None) -> int:
+        scope: ScopeOption = "project", dry_run: DryRunOption = False,
+        as_json: JsonOption = False, project: ProjectOption = None) -> int:
     """Add a shared library source to aiwg.toml, fetch it and pin it in aiwg.lock.
 
     \b
@@ -471,10 +471,11 @@ def add(source: Annotated[str, typer.Argument(
       aiwg add https://github.com/acme/ai-rules.git --ref v1.4.0 --path library
       aiwg add ../org-rules                 a local folder
       aiwg add acme-ai-rules --package      an installed package's library
+      aiwg add ../org-rules --scope user    into your own aiwg.toml, for every project
     """
     from aiwg.commands import add as command
 
-    return command.run(_context(project), source, name=name, ref=ref, path=path,
+    return command.run(_context(project).for_scope(_scope(scope)), source, name=name, ref=ref, path=path,
                        package=package, dry_run=dry_run, as_json=as_json)
 
 
@@ -484,8 +485,8 @@ def update(names: SourceNamesArgument = None,
            ref: Annotated[str | None, typer.Option(
                "--ref", help="Set this git source's ref in aiwg.toml first (a new tag).",
                metavar="REF")] = None,
-           dry_run: DryRunOption = False, as_json: JsonOption = False,
-           project: ProjectOption = None) -> int:
+           scope: ScopeOption = "project", dry_run: DryRunOption = False,
+           as_json: JsonOption = False, project: ProjectOption = None) -> int:
     """Resolve sources anew and pin what they give now in aiwg.lock; lists hooks and MCP servers.
 
     \b
@@ -496,7 +497,7 @@ def update(names: SourceNamesArgument = None,
     """
     from aiwg.commands import update as command
 
-    return command.run(_context(project), names or [], ref=ref, dry_run=dry_run,
+    return command.run(_context(project).for_scope(_scope(scope)), names or [], ref=ref, dry_run=dry_run,
                        as_json=as_json)
 
 
@@ -504,7 +505,8 @@ def update(names: SourceNamesArgument = None,
 @_one_line_errors
 def outdated(check: Annotated[bool, typer.Option(
                  "--check", help="Exit 1 when any source has something newer.")] = False,
-             as_json: JsonOption = False, project: ProjectOption = None) -> int:
+             scope: ScopeOption = "project", as_json: JsonOption = False,
+             project: ProjectOption = None) -> int:
     """Sources with newer tags or commits (git ls-remote), versions or content than aiwg.lock pins.
 
     \b
@@ -514,7 +516,8 @@ def outdated(check: Annotated[bool, typer.Option(
     """
     from aiwg.commands import outdated as command
 
-    return command.run(_context(project), check=check, as_json=as_json)
+    return command.run(_context(project).for_scope(_scope(scope)), check=check,
+                       as_json=as_json)
 
 
 # --- edits: take a person's edits back (accept, resolve; import and pull) -------------------

@@ -109,7 +109,8 @@ def load_config(project_root: Path, platforms: PlatformNames | None = None) -> C
 
 
 def config_from_text(path: Path, text: str, base: Path,
-                     platforms: PlatformNames | None = None) -> Config:
+                     platforms: PlatformNames | None = None,
+                     defaults: Config = Config()) -> Config:
     """The config `text` would give as the file `path` (aiwg.toml, or pyproject.toml's
     `[tool.aiwg]`): how `aiwg add` checks an edit before writing it."""
     prefix: Key = ("tool", "aiwg") if path.name == PYPROJECT_FILE else ()
@@ -117,7 +118,7 @@ def config_from_text(path: Path, text: str, base: Path,
     data: object = source.load()
     for part in prefix:
         data = data.get(part, {}) if isinstance(data, dict) else data
-    return _parse(source, data, Config(), base, platforms)
+    return _parse(source, data, defaults, base, platforms)
 
 
 def load_user_config(platforms: PlatformNames | None = None) -> Config:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from aiwg.adapters import Adapter, Registry, default_registry
-from aiwg.config import Config, load_config, load_user_config, user_config_dir
+from aiwg.config import USER_DEFAULTS, Config, load_config, load_user_config, user_config_dir
 from aiwg.errors import InputError, UsageError
 from aiwg.fingerprint import snapshot
 from aiwg.items import Item
@@ -58,6 +58,11 @@ class Context:
         if self.scope == "user":
             return load_user_config(self.platform_names)
         return load_config(self.project_root, self.platform_names)
+
+    @property
+    def config_defaults(self) -> Config:
+        """What a config file leaves unsaid means this in the context's scope."""
+        return USER_DEFAULTS if self.scope == "user" else Config()
 
     @property
     def platform_names(self) -> dict[str, str]:

@@ -37,7 +37,7 @@ def source_fields(context: Context, source: str, *, name: str | None, ref: str |
                          "user@host:path), a folder, or --package NAME")
     absolute = folder.resolve()
     try:
-        shown = os.path.relpath(absolute, context.project_root)
+        shown = os.path.relpath(absolute, context.config_root)
     except ValueError:  # another drive
         shown = str(absolute)
     return {**fields, "folder": Path(shown).as_posix()}
@@ -50,12 +50,13 @@ def run(context: Context, source: str, *, name: str | None = None, ref: str | No
 
     _ = context.config  # the config as it is must be valid before it is edited
     fields = source_fields(context, source, name=name, ref=ref, path=path, package=package)
-    file = config_file(context.project_root)
+    file = config_file(context.config_root)
     text = with_source(file, fields)
-    config = config_from_text(file.path, text, context.project_root, context.platform_names)
+    config = config_from_text(file.path, text, context.config_root, context.platform_names,
+                              context.config_defaults)
     spec = config.sources[-1]
-    locked = lock_source(spec, context.project_root, context.env, context.registry.keys())
-    lock_file = lock_path(config.folder or context.project_root)
+    locked = lock_source(spec, context.config_root, context.env, context.registry.keys())
+    lock_file = lock_path(config.folder or context.config_root)
     lock = read_lock(lock_file) or Lock()
     document = locked_json(locked, None)
     if not dry_run:

@@ -89,7 +89,7 @@ def run(context: Context, *, check: bool = False, as_json: bool = False) -> int:
     config = context.config
     if not config.sources:
         raise UsageError("aiwg.toml lists no [[sources]]; add one with `aiwg add URL`")
-    lock = read_lock(lock_path(config.folder or context.project_root))
+    lock = read_lock(lock_path(config.folder or context.config_root))
     findings = []
     for spec in config.sources:
         entry = lock.entries.get(spec.name) if lock else None

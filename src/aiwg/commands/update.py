@@ -21,9 +21,10 @@ def _with_ref(context: Context, names: Sequence[str], ref: str) -> tuple[Config,
     index = next((i for i, spec in enumerate(specs) if [spec.name] == list(names)), None)
     if index is None or specs[index].kind != "git":
         raise UsageError("--ref needs exactly one git source's name: aiwg update NAME --ref REF")
-    file = config_file(context.project_root)
+    file = config_file(context.config_root)
     text = with_ref(file, index, ref)
-    config = config_from_text(file.path, text, context.project_root, context.platform_names)
+    config = config_from_text(file.path, text, context.config_root, context.platform_names,
+                              context.config_defaults)
     return config, (file, text)
 
 
@@ -44,7 +45,7 @@ def run(context: Context, names: Sequence[str], *, ref: str | None = None,
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise UsageError(f"no source named {name!r}; {hint}sources: {', '.join(specs)}")
     chosen = [specs[name] for name in dict.fromkeys(names)] if names else list(specs.values())
-    lock_file = lock_path(config.folder or context.project_root)
+    lock_file = lock_path(config.folder or context.config_root)
     lock = read_lock(lock_file) or Lock()
     results = [lock_source(spec, context.config_root, context.env, context.registry.keys())
                for spec in chosen]
