@@ -123,18 +123,21 @@ def run(command: list[str], cwd: Path, extra_env: dict[str, str] | None = None,
 
 class ModelEndpoint:
     """A local model API that records each request and refuses it with a 400 (which clients
-    do not retry), so a client's run ends right after its first request."""
+    do not retry), so a client's run ends right after its first request; `answers` gives the
+    documents a client must get first (by request path), answered with a 200."""
 
-    def __init__(self) -> None:
+    def __init__(self, answers: dict[str, object] | None = None) -> None:
         self.bodies: list[str] = []
+        known = {path: json.dumps(answer).encode() for path, answer in (answers or {}).items()}
         endpoint = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 endpoint.bodies.append(self.rfile.read(length).decode("utf-8", "replace"))
-                reply = b'{"error":{"message":"aiwg probe","type":"invalid_request_error"}}'
-                self.send_response(400)
+                reply = known.get(self.path,
+                                  b'{"error":{"message":"aiwg probe","type":"invalid_request_error"}}')
+                self.send_response(200 if self.path in known else 400)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(reply)))
                 self.end_headers()
@@ -160,8 +163,8 @@ class ModelEndpoint:
 
 
 @contextmanager
-def model_endpoint() -> Iterator[ModelEndpoint]:
-    endpoint = ModelEndpoint()
+def model_endpoint(answers: dict[str, object] | None = None) -> Iterator[ModelEndpoint]:
+    endpoint = ModelEndpoint(answers)
     thread = threading.Thread(target=endpoint.server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -100,12 +100,13 @@ def test_copilot_cli_lists_every_kind(tmp_path: Path, scope: str) -> None:
 
 @needs("auggie")
 @SCOPES
-def test_auggie_lists_its_commands_skills_rules_and_server(tmp_path: Path, scope: str) -> None:
+def test_auggie_lists_every_kind_but_hooks(tmp_path: Path, scope: str) -> None:
     """`auggie command --help` lists custom commands and skills, `mcp list --json` the servers;
-    rules and skills are read from the /chat-stream request sent to a stand-in tenant
-    (AUGMENT_SESSION_AUTH). Agents and hooks cannot be shown offline: without the tenant's
-    feature flags (its /get-models answer) Auggie 0.36.0 offers no sub-agent tool and runs no
-    session-start hook, for its own agents or anyone's."""
+    rules, skills and agents are read from the /chat-stream request sent to a stand-in tenant
+    (AUGMENT_SESSION_AUTH) whose /get-models turns on the sub-agent tool, as Augment's tenant
+    does. Hooks cannot be shown offline: Auggie 0.36.0 ran no session-start hook, from
+    .augment/settings.json or ~/.augment/settings.json, in any run we could make without a
+    real tenant."""
     project = deployed(tmp_path, "augment", scope)
     auggie = str(client("auggie"))
     commands = run([auggie, "command", "--help"], project)
@@ -114,11 +115,16 @@ def test_auggie_lists_its_commands_skills_rules_and_server(tmp_path: Path, scope
     # Warnings about the (offline) account come before and after the document.
     servers, _ = json.JSONDecoder().raw_decode(output[output.index("{"):])
     assert SERVER in {server["name"] for server in servers["servers"]}
-    with model_endpoint() as endpoint:
+    models = {"default_model": "probe", "languages": [],
+              "models": [{"name": "probe", "internal_name": "probe",
+                          "suggested_prefix_char_count": 0, "suggested_suffix_char_count": 0}],
+              "feature_flags": {"beachhead_enable_sub_agent_tool": True}}
+    with model_endpoint({"/get-models": models}) as endpoint:
         session = {"accessToken": "probe", "tenantURL": f"{endpoint.url}/", "scopes": ["email"]}
         run([auggie, "-p", "hi"], project, {"AUGMENT_SESSION_AUTH": json.dumps(session)})
     sent = endpoint.sent()
     assert RULE_TEXT in sent and SKILL_TEXT in sent
+    assert f"Name: {AGENT}\n- Description: {AGENT_TEXT}" in sent
 
 
 @needs("droid")
