@@ -28,11 +28,17 @@ def test_a_newer_tag_and_new_commits_on_a_branch(tmp_path: Path) -> None:
     repo.tag("v1.9.0")
     found = aiwg(project, "outdated", "--json").json()["sources"]
     assert found[0] == {"name": "org", "locked": "v1.0.0", "latest": "v1.10.0",
-                        "why": "newer tag v1.10.0", "outdated": True}
+                        "why": "newer tag v1.10.0", "outdated": True,
+                        "command": "aiwg update org --ref v1.10.0"}
     assert found[1]["outdated"] and found[1]["latest"] == head[:12]
+    assert found[1]["command"] == "aiwg update edge"
+    said = aiwg(project, "outdated").stdout
+    assert "`aiwg update org --ref v1.10.0` locks it" in said
+    assert "`aiwg update edge` locks it" in said
     assert aiwg(project, "outdated", "--check").exit_code == 1
-    assert aiwg(project, "update", "edge").exit_code == 0
-    assert not aiwg(project, "outdated", "--json").json()["sources"][1]["outdated"]
+    for source in found:  # the command it names is the one that brings the source up to date
+        assert aiwg(project, *source["command"].split()[1:]).exit_code == 0
+    assert not any(s["outdated"] for s in aiwg(project, "outdated", "--json").json()["sources"])
 
 
 def test_tags_compare_by_their_numbers() -> None:

@@ -20,10 +20,17 @@ class Finding:
     locked: str
     latest: str
     why: str
+    # The newer tag, when that is what is newer: moving to it takes `update NAME --ref TAG`.
+    tag: str | None = None
 
     @property
     def outdated(self) -> bool:
         return self.locked != self.latest
+
+    @property
+    def command(self) -> str:
+        """What locks the newer one: a tag is a new `ref` in aiwg.toml, the rest a re-lock."""
+        return f"aiwg update {self.name}" + (f" --ref {self.tag}" if self.tag else "")
 
 
 def version_key(tag: str) -> tuple[str, tuple[int, ...]] | None:
@@ -54,7 +61,7 @@ def _git_finding(context: Context, spec: SourceSpec, entry: LockEntry | None) ->
     if spec.ref is not None and f"refs/tags/{spec.ref}" in refs:
         newer = newest_tag(spec.ref, tags)
         if newer is not None:
-            return Finding(spec.name, spec.ref, newer, f"newer tag {newer}")
+            return Finding(spec.name, spec.ref, newer, f"newer tag {newer}", tag=newer)
         moved = refs[f"refs/tags/{spec.ref}"] != locked
         return Finding(spec.name, locked[:12], refs[f"refs/tags/{spec.ref}"][:12] if moved
                        else locked[:12], f"tag {spec.ref} now points elsewhere" if moved
@@ -85,6 +92,12 @@ def _local_finding(context: Context, spec: SourceSpec, entry: LockEntry | None) 
                    "the folder changed" if fresh.sha256[:12] != locked else "folder unchanged")
 
 
+def _public(finding: Finding) -> dict[str, str]:
+    fields = asdict(finding)
+    del fields["tag"]  # named by `command`
+    return fields
+
+
 def run(context: Context, *, check: bool = False, as_json: bool = False) -> int:
     config = context.config
     if not config.sources:
@@ -98,13 +111,12 @@ def run(context: Context, *, check: bool = False, as_json: bool = False) -> int:
     outdated = [f for f in findings if f.outdated]
     if as_json:
         console.print_json({"lock": LOCK_FILE, "sources": [
-            {**asdict(f), "outdated": f.outdated} for f in findings]})
+            {**_public(f), "outdated": f.outdated,
+             "command": f.command if f.outdated else None} for f in findings]})
     else:
         for finding in outdated:
-            console.line(f"{finding.name}: {finding.locked} -> {finding.latest} ({finding.why})")
+            console.line(f"{finding.name}: {finding.locked} -> {finding.latest} ({finding.why}); "
+                         f"`{finding.command}` locks it")
         if not outdated:
             console.line(f"every source is as new as {LOCK_FILE} pins", style="dim")
-        elif not check:
-            console.line("`aiwg update NAME` locks the newer one (a tag: change `ref` first)",
-                         style="dim")
     return EXIT_DIFFERENCES if check and outdated else EXIT_OK
