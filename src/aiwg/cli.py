@@ -382,17 +382,22 @@ def schema(kind: Annotated[str | None, typer.Argument(
 
 @app.command()
 @_one_line_errors
-def init(platform: PlatformOption = None, project: ProjectOption = None) -> int:
+def init(platform: PlatformOption = None, project: ProjectOption = None,
+         linguist: Annotated[bool | None, typer.Option(
+             "--linguist/--no-linguist",
+             help="Mark the files aiwg writes linguist-generated in .gitattributes ([git] "
+                  "linguist), so reviews fold them away. Asked on a terminal; off otherwise.",
+             show_default=False)] = None) -> int:
     """Write a commented aiwg.toml listing the platforms this project already uses.
 
     \b
     Examples:
       aiwg init
-      aiwg init -p cursor -p codex
+      aiwg init -p cursor -p codex --linguist
     """
     context = _context(project) if project else engine.Context(Path.cwd().resolve())
     return init_command.run(context.registry, context.project_root,
-                            force_platforms=platform or None)
+                            force_platforms=platform or None, linguist=linguist)
 
 
 @app.command()

@@ -67,6 +67,8 @@ class Config:
     # Platform id -> output name -> size limit.
     budgets: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()
+    # Mark the whole files aiwg writes linguist-generated in .gitattributes (`[git] linguist`).
+    linguist: bool = False
     # Shared libraries (`[[sources]]`), lowest first: layers between the built-in library and
     # the user's and project's own.
     sources: tuple[SourceSpec, ...] = ()
@@ -165,6 +167,7 @@ def _parse(source: _Source, data: object, defaults: Config, base: Path,
                                   "platform"),
         budgets=ids.keys(_budgets(source, root.get("budgets", {})), "budgets"),
         ignore=source.strings(("ignore",), root.get("ignore", [])),
+        linguist=_linguist(source, root.get("git", {})),
         sources=_sources(source, base, root.get("sources", [])),
     )
 
@@ -180,6 +183,12 @@ def _sources(source: _Source, base: Path, data: object) -> tuple[SourceSpec, ...
                 raise source.fail(("sources", str(index), "folder"),
                                   f"sources.{index}.folder: {spec.location!r} {what} ({folder})")
     return specs
+
+
+def _linguist(source: _Source, data: object) -> bool:
+    table = source.table(("git",), data)
+    source.check_keys(("git",), table, CONFIG.table("git").names)
+    return source.boolean(("git", "linguist"), table.get("linguist", False))
 
 
 def _check_paths(source: _Source, base: Path, paths: tuple[str, ...]) -> None:

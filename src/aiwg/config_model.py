@@ -64,6 +64,16 @@ FILTER = Table(
     },
 )
 
+GIT = Table(
+    "What aiwg tells git about the files it writes.",
+    {
+        "linguist": Key("Mark every file aiwg writes whole as linguist-generated in "
+                        ".gitattributes (a managed block at the top of the file that sync keeps "
+                        "current; your own lines below it win), so code review and language "
+                        "statistics fold them away.", BOOLEAN),
+    },
+)
+
 # `aiwg.sources.spec` reads the keys of an entry from here and checks their values.
 SOURCE = Table(
     "A shared library: a git repository (url), a local folder or an installed package; its "
@@ -100,6 +110,7 @@ CONFIG = Table(
                       "platform's ignore list.", STRINGS),
         "library": LIBRARY,
         "select": SELECT,
+        "git": GIT,
         "platform": Map("Options per platform id, e.g. [platform.warp] rules_file = \"WARP.md\"; "
                         "each adapter checks its own options.",
                         Key("The options of one platform (see its adapter's [options]).",

@@ -121,7 +121,7 @@ class Context:
         return Target(scope=scope, project_root=self.project_root, env=self.env,
                       options=self.config.platform_options, budgets=self.config.budgets,
                       ignore=tuple(self.config.ignore), aliases=aliases or {},
-                      pinned=pinned_names(self.config))
+                      pinned=pinned_names(self.config), linguist=self.config.linguist)
 
     def state(self, scope: Scope) -> StateDir:
         """The scope's state folder, refused when it (or a file in it) is a symlink."""

@@ -101,7 +101,8 @@ def _edit_block(text: str, action: Action, ref: Output | Entry) -> str:
         if action.kind == "delete":
             return remove_block(text, ref.block, ref.comment)
         assert action.result is not None
-        return write_block(text, ref.block, action.result.decode("utf-8"), ref.comment)
+        first = isinstance(ref, Output) and ref.first
+        return write_block(text, ref.block, action.result.decode("utf-8"), ref.comment, first)
     except BlockError as error:
         raise InputError(f"{ref.path}: {error}") from None
 

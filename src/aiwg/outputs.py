@@ -38,6 +38,9 @@ class Output:
     always_loaded: bool = False
     comment: str = "html"  # marker style of a block: "html" in Markdown, "hash" in ignore files
     root_id: str = "project"
+    # A new block goes at the top of its file rather than the end (.gitattributes, where later
+    # lines win: the person's, below it).
+    first: bool = False
 
     @property
     def identity(self) -> str:

@@ -26,6 +26,7 @@ from aiwg.formats.mcp import mcp_entry
 from aiwg.formats.mdc import render_mdc
 from aiwg.formats.skill import render_skill_md
 from aiwg.formats.toml_doc import render_toml
+from aiwg.gitattributes import GITATTRIBUTES, linguist_block
 from aiwg.items import ARGUMENTS_PLACEHOLDER, COMMON_FIELDS, Item, Kind
 from aiwg.load_once import condition_paths, plan_load_once
 from aiwg.outputs import BlockBudget, Loss, Output, RenderResult
@@ -55,6 +56,8 @@ class Target:
     hosts: Mapping[str, str] = field(default_factory=dict)
     # Which of the adapters' `unless_exists` paths (see `condition_paths`) are on disk now.
     present: frozenset[str] = frozenset()
+    # Mark the whole files written linguist-generated in .gitattributes (project scope).
+    linguist: bool = False
 
 
 
@@ -607,6 +610,9 @@ def block_hosts(adapters: Sequence[Adapter], target: Target) -> list[tuple[str, 
             if template is not None and (scoped or spec.format) == "block":
                 place = paths.place(template)
                 places[place.path] = place.root
+    if target.linguist and target.scope == "project":
+        # The person's own linguist lines there win over aiwg's (see aiwg.gitattributes).
+        places[GITATTRIBUTES] = target.project_root.as_posix()
     return sorted(places.items())
 
 
@@ -645,6 +651,11 @@ def render(adapters: Sequence[Adapter], items: Sequence[Item], target: Target) -
     renderer.result.losses.extend(once.losses)
     renderer.result.duplicates = once.duplicates
     renderer.result.loaded_by = once.loaded_by
+    if target.linguist and target.scope == "project":
+        marks = linguist_block(renderer.result.outputs, target.project_root.as_posix(),
+                               target.hosts.get(GITATTRIBUTES))
+        if marks is not None:
+            renderer.result.outputs.append(marks)
     renderer.note_readers()
     renderer.result.losses.sort()
     return renderer.result

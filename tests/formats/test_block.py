@@ -211,3 +211,46 @@ def test_a_last_line_without_a_newline_keeps_having_none() -> None:
         assert read_block(written, "rules") == "one\n"
         assert remove_block(written, "rules") == user
         assert remove_block(write_block(written, "rules", "two\n"), "rules") == user
+
+
+# --- blocks written first (.gitattributes: later lines win, so the person's lines go after) ---
+
+HASH_BEGIN, HASH_END = "# aiwg:begin linguist", "# aiwg:end linguist"
+hash_line = st.one_of(st.text(alphabet="ab #*/!\\\"\t", max_size=10),
+                      st.sampled_from(["# aiwg:begin other", "# aiwg:end other", "", "#",
+                                       "* text=auto", "CLAUDE.md -linguist-generated"]))
+
+
+@st.composite
+def _hash_file(draw: st.DrawFn) -> str:
+    rows = draw(st.lists(hash_line, max_size=6))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(rows) + (newline if rows and draw(st.booleans()) else "")
+    return ("\ufeff" if draw(st.booleans()) else "") + text
+
+
+@settings(max_examples=EXAMPLES or 300, deadline=None)
+@given(_hash_file(), lines, lines)
+def test_property_a_first_block_leads_the_file_and_write_then_remove_gives_it_back(
+        user: str, one: list[str], two: list[str]) -> None:
+    content = "".join(f"/{x.strip() or 'x'} linguist-generated\n" for x in one)
+    written = write_block(user, "linguist", content, "hash", first=True)
+    assert read_block(written, "linguist", "hash") == content
+    body = written.removeprefix("\ufeff")
+    assert body.startswith(HASH_BEGIN), "the block is the first thing after a BOM"
+    assert written.startswith("\ufeff") == user.startswith("\ufeff")
+    # Updating it keeps it where it is; the person's bytes after it are untouched.
+    updated = write_block(written, "linguist", "".join(f"/{x or 'y'} -diff\n" for x in two),
+                          "hash", first=True)
+    assert updated[updated.index(HASH_END):].split("\n", 1)[1] == \
+        written[written.index(HASH_END):].split("\n", 1)[1]
+    assert remove_block(updated, "linguist", "hash") == user
+    assert remove_block(written, "linguist", "hash") == user
+
+
+def test_a_first_block_in_examples() -> None:
+    assert write_block("* text=auto\n", "g", "/a x\n", "hash", first=True) == \
+        "# aiwg:begin g\n/a x\n# aiwg:end g\n\n* text=auto\n"
+    assert write_block("\ufeffa\r\nb", "g", "/a x\n", "hash", first=True) == \
+        "\ufeff# aiwg:begin g\r\n/a x\r\n# aiwg:end g\r\n\r\na\r\nb"
+    assert write_block("", "g", "/a x\n", "hash", first=True) == "# aiwg:begin g\n/a x\n# aiwg:end g\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from aiwg import console
@@ -19,8 +20,9 @@ def detect_platforms(registry: Registry, project_root: Path) -> list[Adapter]:
             if any((project_root / marker).exists() for marker in a.detect)]
 
 
-def config_text(platforms: list[str], all_ids: list[str]) -> str:
+def config_text(platforms: list[str], all_ids: list[str], linguist: bool = False) -> str:
     listed = ", ".join(f'"{p}"' for p in platforms)
+    git = "true" if linguist else "false"
     return f"""#:schema {BASE_URL}{file_name("config")}
 # aiwg configuration: what `aiwg sync` deploys, and from which library.
 # Docs: `aiwg --help`; platform ids: `aiwg platforms`.
@@ -55,17 +57,39 @@ layers = ["builtin"]
 tags = ["core"]
 # Leave out rules below this severity (critical, high, medium, low).
 # min_severity = "low"
+
+[git]
+# Mark every file aiwg writes whole linguist-generated in .gitattributes (a managed block at
+# its top; your own lines below it win), so code review folds them away. aiwg's local state is
+# kept out of git by .aiwg/.gitignore, which every deploy writes.
+linguist = {git}
 """
 
 
-def run(registry: Registry, project_root: Path, *, force_platforms: list[str] | None = None) -> int:
+def _ask_linguist() -> bool:
+    """On a terminal, ask; piped or scripted, leave it off (the config says how to turn it on)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return False
+    answer = input("Mark the files aiwg writes as generated in .gitattributes, so code review "
+                   "folds them away? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def run(registry: Registry, project_root: Path, *, force_platforms: list[str] | None = None,
+        linguist: bool | None = None) -> int:
     target = project_root / CONFIG_NAME
     if target.exists():
         raise UsageError(f"{target}: already exists; aiwg init never overwrites a config")
     detected = detect_platforms(registry, project_root)
     ids = [registry.get(p).id for p in force_platforms] if force_platforms else [
         a.id for a in detected]
-    atomic_write(target, config_text(ids, registry.ids()).encode("utf-8"))
+    chosen = _ask_linguist() if linguist is None else linguist
+    atomic_write(target, config_text(ids, registry.ids(), chosen).encode("utf-8"))
     found = ", ".join(ids) if ids else "none detected (add ids to `platforms`)"
     console.line(f"wrote {target.name}; platforms: {found}")
+    if chosen:
+        console.line("the next deploy marks its files linguist-generated in .gitattributes")
+    elif linguist is None:
+        console.line("to mark the files aiwg writes as generated for code review, set "
+                     "[git] linguist = true in aiwg.toml", style="dim")
     return EXIT_OK

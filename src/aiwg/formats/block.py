@@ -57,6 +57,9 @@ class _Line:
     text: str  # without "\n" or "\r\n"
 
 
+_BOM = "\ufeff"
+
+
 def _lines(text: str) -> list[_Line]:
     # A BOM is the file's, not its first line's: a marker may follow it (an editor added the
     # BOM to a file aiwg wrote), and replacing or removing that line keeps it.
@@ -218,8 +221,10 @@ def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def write_block(text: str | None, block_id: str, content: str, comment: str = "html") -> str:
-    """`text` with the block set to `content`: replaced in place, or appended after a blank line.
+def write_block(text: str | None, block_id: str, content: str, comment: str = "html",
+                first: bool = False) -> str:
+    """`text` with the block set to `content`: replaced in place, or added after a blank line at
+    the end (`first`: at the start, before a blank line, for files where later lines win).
 
     Raises BlockError rather than write a file whose block would not read back as `content`.
     """
@@ -228,10 +233,10 @@ def write_block(text: str | None, block_id: str, content: str, comment: str = "h
         raise BlockError(f"line {problem[0] + 1} of the content for block {block_id!r} "
                          f"{problem[1]}")
     return _keeping_no_final_newline(
-        text or "", lambda host: _write_block(host, block_id, content, comment))
+        text or "", lambda host: _write_block(host, block_id, content, comment, first))
 
 
-def _write_block(host: str, block_id: str, content: str, comment: str) -> str:
+def _write_block(host: str, block_id: str, content: str, comment: str, first: bool) -> str:
     newline = _newline(host)
     span = find_block(host, block_id, comment)
     framed = _framed(content, block_id, newline, comment)
@@ -239,6 +244,10 @@ def _write_block(host: str, block_id: str, content: str, comment: str) -> str:
         result = host[:span.start] + framed + host[span.end:]
     elif not host:
         result = framed
+    elif first:
+        bom = _BOM if host.startswith(_BOM) else ""
+        rest = host[len(bom):]
+        result = bom + framed + (newline if rest else "") + rest
     else:
         opened = unclosed_fence([line.text for line in _lines(host)])
         if opened is not None:
@@ -266,6 +275,6 @@ def _remove_block(text: str, block_id: str, comment: str) -> str:
     before, after = text[:span.start], text[span.end:]
     if not after and before.endswith(newline * 2):
         before = before[: -len(newline)]
-    elif after.startswith(newline) and (not before or before.endswith(newline * 2)):
+    elif after.startswith(newline) and (before in ("", _BOM) or before.endswith(newline * 2)):
         after = after[len(newline):]
     return before + after
